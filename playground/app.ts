@@ -1,0 +1,240 @@
+/**
+ * The showcase: a small shop that uses every routecraft feature together.
+ *
+ * - items with models: create / list / read / update / delete, validation, a response model
+ *   that filters an internal field, a hidden internal route
+ * - the temporal response (201 on create-or-update, a header, a cookie), a direct XML response
+ * - Basic auth + a checking dependency on an admin area (the docs stay public)
+ * - webhooks `item-created` and `order-shipped`, documented and sent for real
+ * - CORS exposing `X-Cat-Dog` so a browser can read it
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import cors from '@fastify/cors'
+import { Type } from '@sinclair/typebox'
+import {
+  basicAuth, dependency, HttpError, openapi, route, safeCompare, webhook, withResponse,
+} from '../src/index.js'
+
+// ---------------------------------------------------------------------------------------------
+// Models
+// ---------------------------------------------------------------------------------------------
+
+export const Item = Type.Object({
+  id: Type.String({ description: 'The item id' }),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Type.String()),
+  price: Type.Number({ exclusiveMinimum: 0 }),
+  tax: Type.Optional(Type.Number({ minimum: 0 })),
+  tags: Type.Array(Type.String(), { default: [] }),
+}, { $id: 'Item' })
+
+export const ItemIn = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Type.String()),
+  price: Type.Number({ exclusiveMinimum: 0 }),
+  tax: Type.Optional(Type.Number({ minimum: 0 })),
+  tags: Type.Array(Type.String(), { default: [] }),
+}, { $id: 'ItemIn' })
+
+export const Order = Type.Object({
+  order_id: Type.String(),
+  item_ids: Type.Array(Type.String()),
+  shipped_at: Type.String({ format: 'date-time' }),
+}, { $id: 'Order' })
+
+export const Message = Type.Object({ message: Type.String() }, { $id: 'Message' })
+const NotFound = Type.Object({ detail: Type.String() }, { $id: 'NotFound' })
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (exported so that the shop's own code, and tests, can send them)
+// ---------------------------------------------------------------------------------------------
+
+export const itemCreated = webhook({
+  name: 'item-created',
+  body: Item,
+  tags: ['webhooks'],
+  description: `
+    Sent when an item is created, to the URL registered for \`item-created\`.
+    Signed per the Standard Webhooks spec (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`).
+    \f
+    Internal: delivered by the in-process dispatcher.`,
+})
+
+export const orderShipped = webhook({
+  name: 'order-shipped',
+  body: Order,
+  tags: ['webhooks'],
+  description: 'Sent when an order leaves the warehouse.',
+})
+
+// ---------------------------------------------------------------------------------------------
+// The app
+// ---------------------------------------------------------------------------------------------
+
+/** Options of the showcase (tests use them to observe webhooks). */
+export interface ShowcaseOptions {
+  /** Where `item-created` goes, with its secret (no sending when absent). */
+  itemCreatedTarget?: { url: string; secret: string }
+  /** Fastify's logger (off by default). */
+  logger?: boolean
+}
+
+/** Builds the showcase, registered and not listening. */
+export async function build (options: ShowcaseOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false })
+  const items = new Map<string, { id: string; name: string; description?: string; price: number; tax?: number; tags: string[]; internal_cost: number }>([
+    ['portal-gun', { id: 'portal-gun', name: 'Portal Gun', price: 42, tags: ['gadget'], internal_cost: 3 }],
+    ['plumbus', { id: 'plumbus', name: 'Plumbus', description: 'Everyone has one.', price: 9.99, tags: [], internal_cost: 1 }],
+  ])
+  let nextId = 1
+
+  await app.register(cors, { origin: true, exposedHeaders: ['X-Cat-Dog'] })
+  await app.register(openapi({
+    info: { title: 'routecraft shop', version: '1.0.0', description: 'The routecraft showcase: a small shop.' },
+    tags: [{ name: 'items', description: 'The catalogue' }, { name: 'admin', description: 'Behind Basic auth' }, { name: 'webhooks', description: 'Events the shop sends' }],
+  }))
+
+  // Items --------------------------------------------------------------------------------------
+  const ItemParams = Type.Object({ item_id: Type.String({ minLength: 1, maxLength: 64 }) })
+  const ListQuery = Type.Object({
+    skip: Type.Integer({ minimum: 0, default: 0 }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+    tag: Type.Optional(Type.String()),
+  })
+
+  await app.register(route({
+    method: 'GET', url: '/items/', tags: ['items'], query: ListQuery, response: Type.Array(Item),
+    handler: function list_items ({ query, response }) {
+      const all = [...items.values()].filter(i => query.tag === undefined || i.tags.includes(query.tag))
+      response.headers.set('X-Total-Count', all.length)
+      return all.slice(query.skip, query.skip + query.limit)
+    },
+  }))
+
+  await app.register(route({
+    method: 'GET', url: '/items/{item_id}', tags: ['items'], params: ItemParams, response: Item,
+    responses: { 404: { description: 'The item does not exist', schema: NotFound } },
+    handler: function read_item ({ params }) {
+      const item = items.get(params.item_id)
+      if (item === undefined) throw new HttpError(404, 'Item not found')
+      return item // internal_cost is filtered out by the response model
+    },
+  }))
+
+  await app.register(route({
+    method: 'POST', url: '/items/', tags: ['items'], body: ItemIn, response: Item, status: 201,
+    summary: 'Create an item',
+    description: `
+      Create an item with all the information:
+
+      - **name**: each item must have a name
+      - **price**: required, above zero
+      - **tags**: a set of unique tag strings for this item
+      \f
+      :param body: the item, validated against ItemIn.`,
+    handler: async function create_item ({ body, response }) {
+      const id = `item-${nextId++}`
+      const item = { id, ...body, internal_cost: 0 }
+      items.set(id, item)
+      response.headers.set('Location', `/items/${id}`)
+      if (options.itemCreatedTarget !== undefined) {
+        const { url, secret } = options.itemCreatedTarget
+        // Fire and forget: send() never rejects; its outcome is logged.
+        void itemCreated.send(url, item, { secret, allowPrivateNetwork: true, retry: { attempts: 3, minDelayMs: 50 } })
+          .then(outcome => { app.log.info({ outcome }, 'item-created webhook') })
+      }
+      return item
+    },
+  }))
+
+  await app.register(route({
+    method: 'PUT', url: '/items/{item_id}', tags: ['items'], params: ItemParams, body: ItemIn, response: Item,
+    description: 'Create or replace an item: 200 when it existed, 201 when it is new.',
+    handler: function upsert_item ({ params, body, response }) {
+      if (!items.has(params.item_id)) response.status = 201
+      const item = { id: params.item_id, ...body, internal_cost: 0 }
+      items.set(params.item_id, item)
+      return item
+    },
+  }))
+
+  await app.register(route({
+    method: 'DELETE', url: '/items/{item_id}', tags: ['items'], params: ItemParams, status: 204,
+    handler: function delete_item ({ params }) {
+      if (!items.delete(params.item_id)) throw new HttpError(404, 'Item not found')
+      return null
+    },
+  }))
+
+  // Responses: headers, cookies, direct responses ----------------------------------------------
+  await app.register(route({
+    method: 'GET', url: '/headers-and-object/', response: Message,
+    responses: { 200: { description: 'A greeting', headers: { 'X-Cat-Dog': { description: 'Where the cat-dog is', schema: Type.String() } } } },
+    handler: function get_headers ({ response }) {
+      response.headers.set('X-Cat-Dog', 'alone in the world')
+      return { message: 'Hello World' }
+    },
+  }))
+
+  await app.register(route({
+    method: 'POST', url: '/cookie-and-object/', response: Message,
+    handler: function create_cookie ({ response }) {
+      response.setCookie('fakesession', 'fake-cookie-session-value')
+      return { message: 'Come to the dark side, we have cookies' }
+    },
+  }))
+
+  await app.register(route({
+    method: 'GET', url: '/legacy/',
+    responses: { 200: { description: 'Shampoo instructions', content: { 'application/xml': {} } } },
+    handler: function get_legacy_data () {
+      const data = `<?xml version="1.0"?>
+<shampoo>
+  <Header>Apply shampoo here.</Header>
+  <Body>You'll have to use soap here.</Body>
+</shampoo>
+`
+      return withResponse(data, { mediaType: 'application/xml' })
+    },
+  }))
+
+  // A hidden internal route: served, absent from the document.
+  await app.register(route({
+    method: 'GET', url: '/internal/health', includeInSchema: false,
+    handler: function health () { return { status: 'ok', items: items.size } },
+  }))
+
+  // Admin: Basic auth + a checking dependency ---------------------------------------------------
+  const security = basicAuth({ realm: 'shop admin' })
+  const currentAdmin = dependency({
+    deps: { credentials: security },
+    resolve: function current_admin ({ deps }) {
+      const userOk = safeCompare(deps.credentials.username, 'stanleyjobson')
+      const passOk = safeCompare(deps.credentials.password, 'swordfish')
+      if (!(userOk && passOk)) {
+        throw new HttpError(401, 'Incorrect username or password', { 'WWW-Authenticate': 'Basic realm="shop admin"' })
+      }
+      return deps.credentials.username
+    },
+  })
+
+  await app.register(async function admin (scope) {
+    await scope.register(route({
+      method: 'GET', url: '/me', tags: ['admin'], deps: { username: currentAdmin },
+      handler: function read_admin ({ deps }) { return { username: deps.username } },
+    }))
+    await scope.register(route({
+      method: 'POST', url: '/orders/{order_id}/ship', tags: ['admin'], deps: { username: currentAdmin },
+      params: Type.Object({ order_id: Type.String({ minLength: 1 }) }),
+      body: Type.Object({ item_ids: Type.Array(Type.String(), { minItems: 1 }) }),
+      response: Order,
+      handler: function ship_order ({ params, body }) {
+        return { order_id: params.order_id, item_ids: body.item_ids, shipped_at: new Date().toISOString() }
+      },
+    }))
+  }, { prefix: '/admin' })
+
+  await app.register(itemCreated)
+  await app.register(orderShipped)
+  return app
+}

@@ -1,0 +1,146 @@
+/**
+ * Dependency solving, planned once per route: the graph is flattened into an ordered list
+ * (sub-dependencies first), shared dependencies collapse into one node (FastAPI's
+ * `use_cache=True`), and each request only walks that list.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { TSchema } from '@sinclair/typebox'
+import { RoutecraftError } from '../errors.js'
+import { kDependency } from '../symbols.js'
+import type { Dependency, DependencyRecord, SecurityRequirement } from '../declare/types.js'
+import type { TemporalResponse } from '../responses/temporal.js'
+
+/** One step of a plan. */
+interface PlanNode {
+  readonly record: DependencyRecord
+  /** `[key, index of the node that provides it]` for the node's own deps. */
+  readonly inputs: ReadonlyArray<readonly [string, number]>
+}
+
+/** What a route's dependencies need, worked out when the route is declared. */
+export interface DependencyPlan {
+  readonly nodes: readonly PlanNode[]
+  /** `[key, node index]` for the route's own `deps`. */
+  readonly outputs: ReadonlyArray<readonly [string, number]>
+  /** Every record in the graph, each once: for schemas and security. */
+  readonly records: readonly DependencyRecord[]
+}
+
+/** Plans `deps`; `undefined` when there are none. Throws on a cycle. */
+export function planDependencies (deps: Readonly<Record<string, Dependency<unknown>>>, where: string): DependencyPlan | undefined {
+  const keys = Object.keys(deps)
+  if (keys.length === 0) return undefined
+  const nodes: PlanNode[] = []
+  const cached = new Map<DependencyRecord, number>()
+  const records = new Set<DependencyRecord>()
+  const visiting: DependencyRecord[] = []
+
+  const visit = (record: DependencyRecord): number => {
+    if (visiting.includes(record)) {
+      const names = [...visiting.slice(visiting.indexOf(record)), record].map(r => r.name ?? `#${r.id}`)
+      throw new RoutecraftError('RC_ERR_DEPENDENCY_CYCLE', `${where}: dependency cycle ${names.join(' → ')}`)
+    }
+    if (record.cache) {
+      const hit = cached.get(record)
+      if (hit !== undefined) return hit
+    }
+    visiting.push(record)
+    const inputs: Array<readonly [string, number]> = []
+    for (const [key, dep] of Object.entries(record.deps)) inputs.push([key, visit(dep[kDependency])])
+    visiting.pop()
+    records.add(record)
+    nodes.push({ record, inputs })
+    const index = nodes.length - 1
+    if (record.cache) cached.set(record, index)
+    return index
+  }
+
+  const outputs = keys.map(key => [key, visit((deps[key] as Dependency<unknown>)[kDependency])] as const)
+  return { nodes, outputs, records: [...records] }
+}
+
+/** The security requirements of a plan, each scheme once. */
+export function planSecurity (plan: DependencyPlan | undefined): SecurityRequirement[] {
+  const out: SecurityRequirement[] = []
+  for (const r of plan?.records ?? []) {
+    if (r.security !== undefined && !out.some(s => s.schemeName === r.security?.schemeName)) out.push(r.security)
+  }
+  return out
+}
+
+/**
+ * The route's schema for one request part merged with its dependencies' (FastAPI flattens
+ * dependency parameters into the operation). The route's own schema object is kept as it is
+ * when no dependency adds to that part, so validators compiled for it are shared.
+ */
+export function mergePartSchemas (own: TSchema | undefined, part: 'params' | 'query' | 'headers' | 'cookies', plan: DependencyPlan | undefined): TSchema | undefined {
+  const extra = (plan?.records ?? []).map(r => r[part]).filter((s): s is TSchema => s !== undefined && s !== own)
+  if (extra.length === 0) return own
+  const all = own === undefined ? extra : [own, ...extra]
+  const properties: Record<string, unknown> = {}
+  const required: string[] = []
+  for (const schema of all) {
+    for (const [name, prop] of Object.entries(schema.properties as Record<string, unknown>)) {
+      // The first declaration of a name wins: the route's own, then dependencies in order.
+      if (!(name in properties)) properties[name] = prop
+    }
+    for (const name of (schema.required as string[] | undefined) ?? []) if (!required.includes(name)) required.push(name)
+  }
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) } as unknown as TSchema
+}
+
+// ---------------------------------------------------------------------------------------------
+// Solving
+// ---------------------------------------------------------------------------------------------
+
+/** What a resolving dependency reads; the route's context provides it. */
+export interface SolveSource {
+  readonly request: FastifyRequest
+  readonly reply: FastifyReply
+  readonly params: unknown
+  readonly query: unknown
+  readonly headers: unknown
+  readonly cookies: unknown
+  readonly body: unknown
+  readonly response: TemporalResponse
+}
+
+/** The context a dependency's resolve receives: the route's parts and its own deps. */
+class DependencyContext {
+  readonly #source: SolveSource
+  readonly deps: Record<string, unknown>
+  constructor (source: SolveSource, deps: Record<string, unknown>) {
+    this.#source = source
+    this.deps = deps
+  }
+
+  get params (): unknown { return this.#source.params }
+  get query (): unknown { return this.#source.query }
+  get headers (): unknown { return this.#source.headers }
+  get cookies (): unknown { return this.#source.cookies }
+  get body (): unknown { return this.#source.body }
+  get response (): TemporalResponse { return this.#source.response }
+  get request (): FastifyRequest { return this.#source.request }
+  get reply (): FastifyReply { return this.#source.reply }
+}
+
+const NO_DEPS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
+
+/** Solves `plan` for one request; returns the route's `deps` object. */
+export async function solveDependencies (plan: DependencyPlan, source: SolveSource): Promise<Record<string, unknown>> {
+  const values: unknown[] = new Array(plan.nodes.length)
+  for (let i = 0; i < plan.nodes.length; i++) {
+    const node = plan.nodes[i] as PlanNode
+    let deps = NO_DEPS
+    if (node.inputs.length > 0) {
+      deps = {}
+      for (const [key, index] of node.inputs) deps[key] = values[index]
+    }
+    let value = node.record.resolve(new DependencyContext(source, deps) as never)
+    if (value instanceof Promise) value = await value
+    values[i] = value
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, index] of plan.outputs) out[key] = values[index]
+  return out
+}

@@ -1,0 +1,300 @@
+/**
+ * The route compiler: an Operation → the Fastify route that serves it.
+ *
+ * Everything that can be decided once is decided here, when the route is declared: the
+ * dependency plan, merged request-part schemas, compiled validators, response serializers.
+ * A request then runs validation (every part, so that all problems are reported together as
+ * FastAPI does), dependencies, the handler and one serializer call.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TSchema } from '@sinclair/typebox'
+import type { ValidateFunction } from 'ajv'
+import fastJsonStringify from 'fast-json-stringify'
+import { parseCookie } from 'cookie'
+import secureJson from 'secure-json-parse'
+import { HttpError, RoutecraftError } from '../errors.js'
+import { kOperation } from '../symbols.js'
+import { compileValidator, toIssues, type Part, type ValidationIssue } from './validation.js'
+import { jsonErrorOffset } from './json-offset.js'
+import { mergePartSchemas, planDependencies, planSecurity, solveDependencies, type DependencyPlan } from './deps.js'
+import { applyParts, sendDirect } from './send.js'
+import { TemporalResponse } from '../responses/temporal.js'
+import { isDirectResponse } from '../responses/with-response.js'
+import { jsonable } from '../responses/jsonable.js'
+import { registryFor, toOpenApiPath, type RegistryEntry } from '../openapi/registry.js'
+import type { Operation } from '../declare/operation.js'
+import type { RoutePlugin } from '../declare/types.js'
+
+// ---------------------------------------------------------------------------------------------
+// Request-time errors
+// ---------------------------------------------------------------------------------------------
+
+/** A request that fails validation: 422 with FastAPI's `{ detail: [...] }`. */
+export class RequestValidationError extends Error {
+  override name = 'RequestValidationError'
+  readonly statusCode = 422
+  constructor (readonly issues: ValidationIssue[]) {
+    super('Request validation failed')
+  }
+}
+
+/** A body that is not what the route takes, found while parsing. */
+class BodyError extends Error {
+  constructor (readonly status: number, readonly detail: unknown) {
+    super(typeof detail === 'string' ? detail : 'Invalid body')
+  }
+}
+
+/** A body that was not sent as JSON, kept so validation can report it as FastAPI does. */
+class NonJsonBody {
+  constructor (readonly bytes: Buffer) {}
+}
+
+const NOT_FOUND = new HttpError(404, 'Not Found')
+
+// ---------------------------------------------------------------------------------------------
+// Body parsers (per route: each route plugin is its own encapsulation context)
+// ---------------------------------------------------------------------------------------------
+
+const JSON_TYPE = /^application\/(?:[^;\s/]+\+)?json(?:\s*;|$)/i
+
+function parseJson (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+  const text = typeof body === 'string' ? body : body.toString('utf8')
+  if (text.length === 0) { done(null, undefined); return }
+  let value: unknown
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+  } catch (err) {
+    if (err instanceof SyntaxError && /forbidden prototype property/.test(err.message)) {
+      done(new BodyError(400, 'Object contains forbidden prototype property'))
+      return
+    }
+    const pos = jsonErrorOffset(text)
+    done(new BodyError(422, [{ type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }]))
+    return
+  }
+  done(null, value)
+}
+
+function configureBodyParsers (fastify: FastifyInstance, op: Operation): void {
+  fastify.removeAllContentTypeParsers()
+  if (op.rawBody) {
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+  } else if (op.body !== undefined) {
+    fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, parseJson)
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, new NonJsonBody(body as Buffer)) })
+  } else {
+    // FastAPI ignores the body of an operation that declares none; the size limit still holds.
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => { done(null, undefined) })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error handler
+// ---------------------------------------------------------------------------------------------
+
+/** Turns any error of a routecraft route into FastAPI's `{ "detail": … }` shape. */
+export function routeErrorHandler (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof HttpError) {
+    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value)
+    return reply.code(error.status).send({ detail: error.detail })
+  }
+  if (error instanceof RequestValidationError) return reply.code(422).send({ detail: error.issues })
+  if (error instanceof BodyError) return reply.code(error.status).send({ detail: error.detail })
+  const status = (error as FastifyError).statusCode
+  if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ detail: 'Content Too Large' })
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return reply.code(status).send({ detail: error.message })
+  }
+  request.log.error({ err: error }, 'routecraft: unhandled error in route')
+  return reply.code(500).send({ detail: 'Internal Server Error' })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handler's context
+// ---------------------------------------------------------------------------------------------
+
+const NO_DEPS = Object.freeze({})
+
+function parseCookies (request: FastifyRequest): Record<string, string | undefined> {
+  const parsed = (request as unknown as { cookies?: Record<string, string> }).cookies
+  if (parsed !== undefined) return parsed
+  const header = request.headers.cookie
+  if (header === undefined || header === '') return {}
+  try {
+    return parseCookie(header)
+  } catch {
+    /* c8 ignore next 2 -- cookie's parser does not throw on strings; kept for safety */
+    return {}
+  }
+}
+
+/** `ctx`: reads from the request, creates the temporal response on first use. */
+export class Context {
+  deps: Record<string, unknown> = NO_DEPS
+  #response: TemporalResponse | undefined
+  #cookies: Record<string, string | undefined> | undefined
+  readonly #status: number
+  constructor (readonly request: FastifyRequest, readonly reply: FastifyReply, cookies: Record<string, string | undefined> | undefined, status: number) {
+    this.#cookies = cookies
+    this.#status = status
+  }
+
+  get params (): unknown { return this.request.params }
+  get query (): unknown { return this.request.query }
+  get headers (): unknown { return this.request.headers }
+  get body (): unknown { return this.request.body }
+  get cookies (): Record<string, string | undefined> { return (this.#cookies ??= parseCookies(this.request)) }
+  get response (): TemporalResponse { return (this.#response ??= new TemporalResponse(this.#status)) }
+  /** The temporal response if anything touched it. */
+  get touched (): TemporalResponse | undefined { return this.#response }
+}
+
+class RawBodyContext extends Context {
+  override get body (): Buffer { return (this.request.body as Buffer | undefined) ?? Buffer.alloc(0) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------------------------
+
+type Serializer = (value: unknown) => string
+
+function serializeJson (value: unknown): string {
+  return JSON.stringify(jsonable(value)) ?? 'null'
+}
+
+function compileSerializer (schema: TSchema): Serializer {
+  return fastJsonStringify(schema as object) as Serializer
+}
+
+interface Validators {
+  readonly steps: ReadonlyArray<readonly [Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]>
+  readonly cookies: boolean
+  readonly body: ValidateFunction | undefined
+}
+
+function autoParams (pathParams: readonly string[]): TSchema | undefined {
+  if (pathParams.length === 0) return undefined
+  const properties: Record<string, unknown> = {}
+  for (const name of pathParams) properties[name] = { type: 'string' }
+  return { type: 'object', properties, required: [...pathParams] } as unknown as TSchema
+}
+
+/** The inputs a route validates and documents: its own schemas merged with its dependencies'. */
+export function routeInputs (op: Operation, plan: DependencyPlan | undefined): RegistryEntry['inputs'] {
+  const out: { params?: TSchema; query?: TSchema; headers?: TSchema; cookies?: TSchema } = {}
+  const params = mergePartSchemas(op.params ?? autoParams(op.pathParams), 'params', plan)
+  const query = mergePartSchemas(op.query, 'query', plan)
+  const headers = mergePartSchemas(op.headers, 'headers', plan)
+  const cookies = mergePartSchemas(op.cookies, 'cookies', plan)
+  if (params !== undefined) out.params = params
+  if (query !== undefined) out.query = query
+  if (headers !== undefined) out.headers = headers
+  if (cookies !== undefined) out.cookies = cookies
+  return out
+}
+
+/** Compiles the Operation of a route into a Fastify plugin. */
+export function compileRoute (op: Operation, where: string): RoutePlugin {
+  const plan = planDependencies(op.deps, where)
+  const inputs = routeInputs(op, plan)
+  const security = planSecurity(plan)
+
+  const steps: Array<[Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]> = []
+  if (inputs.params !== undefined) steps.push(['path', compileValidator(inputs.params, 'path'), req => req.params])
+  if (inputs.query !== undefined) steps.push(['query', compileValidator(inputs.query, 'query'), req => req.query])
+  if (inputs.headers !== undefined) steps.push(['header', compileValidator(inputs.headers, 'header'), req => req.headers])
+  if (inputs.cookies !== undefined) steps.push(['cookie', compileValidator(inputs.cookies, 'cookie'), (_req, cookies) => cookies])
+  const validators: Validators = {
+    steps,
+    cookies: inputs.cookies !== undefined,
+    body: op.body === undefined ? undefined : compileValidator(op.body, 'body'),
+  }
+
+  const fallback: Serializer = op.response === undefined ? serializeJson : compileSerializer(op.response)
+  const byStatus = new Map<number, Serializer>()
+  for (const [key, spec] of Object.entries(op.responses)) {
+    if (/^\d+$/.test(key) && spec.schema !== undefined) byStatus.set(Number(key), compileSerializer(spec.schema))
+  }
+  if (op.response !== undefined && !byStatus.has(op.status)) byStatus.set(op.status, fallback)
+
+  const handler = makeHandler(op, plan, validators, byStatus, fallback)
+  const entry = (prefix: string): RegistryEntry => ({ op, path: toOpenApiPath(prefix + op.url), inputs, security })
+
+  const plugin = async function routecraftRoute (fastify: FastifyInstance): Promise<void> {
+    configureBodyParsers(fastify, op)
+    fastify.route({
+      method: [...op.methods],
+      url: op.url,
+      handler,
+      errorHandler: routeErrorHandler,
+      config: { [kOperation]: op } as object,
+    })
+    registryFor(fastify.server).push(entry(fastify.prefix))
+  }
+  Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
+  Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })
+  return plugin as unknown as RoutePlugin
+}
+
+function makeHandler (
+  op: Operation,
+  plan: DependencyPlan | undefined,
+  validators: Validators,
+  byStatus: ReadonlyMap<number, Serializer>,
+  fallback: Serializer
+): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
+  const { steps, body: vBody } = validators
+  const pathParams = op.pathParams
+  const defaultStatus = op.status
+  const userHandler = op.handler as (ctx: Context) => unknown
+  const ContextClass = op.rawBody ? RawBodyContext : Context
+
+  return async function routecraftHandler (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
+    for (let i = 0; i < pathParams.length; i++) {
+      if ((request.params as Record<string, string>)[pathParams[i] as string] === '') throw NOT_FOUND
+    }
+    let cookies: Record<string, string | undefined> | undefined
+    let issues: ValidationIssue[] | undefined
+    if (steps.length > 0) {
+      if (validators.cookies) cookies = { ...parseCookies(request) }
+      for (let i = 0; i < steps.length; i++) {
+        const [part, check, pick] = steps[i] as Validators['steps'][number]
+        if (!check(pick(request, cookies))) (issues ??= []).push(...toIssues(check.errors, [part]))
+      }
+    }
+    if (vBody !== undefined) {
+      const body = request.body
+      if (body === undefined || body === null) {
+        (issues ??= []).push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
+      } else if (body instanceof NonJsonBody) {
+        (issues ??= []).push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body.bytes.toString('utf8') })
+      } else if (!vBody(body)) {
+        (issues ??= []).push(...toIssues(vBody.errors, ['body']))
+      }
+    }
+    if (issues !== undefined) throw new RequestValidationError(issues)
+
+    const ctx = new ContextClass(request, reply, cookies, defaultStatus)
+    if (plan !== undefined) ctx.deps = await solveDependencies(plan, ctx)
+    let out = userHandler(ctx)
+    if (out instanceof Promise) out = await out
+
+    if (reply.sent || out === reply) return reply // the handler answered through the escape hatch
+    if (isDirectResponse(out)) return sendDirect(reply, out, ctx.touched)
+    const temporal = ctx.touched
+    let status = defaultStatus
+    if (temporal !== undefined) {
+      status = temporal.status
+      applyParts(reply, temporal)
+    }
+    reply.code(status)
+    if (status === 204 || status === 304 || status < 200) return reply.send()
+    const payload = (byStatus.get(status) ?? fallback)(out)
+    return reply.header('content-type', 'application/json').send(payload)
+  }
+}
+
+export { RoutecraftError }

@@ -1,0 +1,76 @@
+/**
+ * Writing status, headers and cookies onto Fastify's reply, and sending direct responses.
+ */
+import type { FastifyReply } from 'fastify'
+import { Readable } from 'node:stream'
+import { stringifySetCookie } from 'cookie'
+import type { CookieToSet, ResponseParts } from '../responses/temporal.js'
+import type { DirectResponse } from '../responses/with-response.js'
+import { jsonable } from '../responses/jsonable.js'
+import { RoutecraftError } from '../errors.js'
+
+type Signer = (value: string) => string
+
+function cookieHeader (reply: FastifyReply, cookie: CookieToSet): string {
+  const { signed, ...options } = cookie.options
+  let value = cookie.value
+  if (signed === true) {
+    const sign = (reply as unknown as { signCookie?: Signer }).signCookie
+    if (typeof sign !== 'function') {
+      throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie "${cookie.name}" is signed, but @fastify/cookie is not registered with a secret`)
+    }
+    value = sign.call(reply, value)
+  }
+  return stringifySetCookie({ name: cookie.name, value, ...options })
+}
+
+/**
+ * Writes `parts` onto the reply. Names in `skipHeaders` (lower case) and cookie keys in
+ * `skipCookies` are left out: the direct response that is sent sets them itself.
+ */
+export function applyParts (reply: FastifyReply, parts: ResponseParts, skipHeaders?: ReadonlySet<string>, skipCookies?: ReadonlySet<string>): void {
+  for (const [name, values] of parts.headers.entries()) {
+    if (skipHeaders?.has(name.toLowerCase()) === true) continue
+    reply.header(name, values.length === 1 ? values[0] : [...values])
+  }
+  if (parts.hasCookies) {
+    for (const cookie of parts.cookies) {
+      if (skipCookies?.has(cookieKey(cookie)) === true) continue
+      // Fastify appends to set-cookie rather than replacing it.
+      reply.header('set-cookie', cookieHeader(reply, cookie))
+    }
+  }
+}
+
+function cookieKey (c: CookieToSet): string {
+  return `${c.name};${c.options.path ?? ''};${c.options.domain ?? ''}`
+}
+
+/**
+ * Sends a direct response. What `temporal` holds (from dependencies or the handler) is
+ * applied first, except the headers and cookies the direct response sets itself.
+ */
+export function sendDirect (reply: FastifyReply, direct: DirectResponse, temporal: ResponseParts | undefined): FastifyReply {
+  if (temporal !== undefined) {
+    const ownHeaders = new Set<string>()
+    for (const [name] of direct.headers.entries()) ownHeaders.add(name.toLowerCase())
+    const ownCookies = new Set(direct.cookies.map(cookieKey))
+    applyParts(reply, temporal, ownHeaders, ownCookies)
+  }
+  applyParts(reply, direct)
+  reply.code(direct.status)
+  const content = direct.content
+  if (typeof content === 'string') {
+    reply.type(direct.mediaType ?? 'text/plain; charset=utf-8')
+    return reply.send(content)
+  }
+  if (content instanceof Uint8Array || content instanceof Readable) {
+    reply.type(direct.mediaType ?? 'application/octet-stream')
+    return reply.send(content instanceof Uint8Array && !Buffer.isBuffer(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : content)
+  }
+  // Any other value is JSON. A value that cannot be JSON (a cycle) throws here and becomes
+  // a logged 500 in the route's error handler.
+  const payload = JSON.stringify(jsonable(content))
+  reply.type(direct.mediaType ?? 'application/json')
+  return reply.send(payload ?? 'null')
+}

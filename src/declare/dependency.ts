@@ -1,0 +1,75 @@
+/**
+ * dependency(): FastAPI's `Depends`.
+ */
+import { RoutecraftError } from '../errors.js'
+import { kDependency } from '../symbols.js'
+import { checkKeys, checkSchema } from './checks.js'
+import { handlerName } from '../openapi/operation-id.js'
+import type { Dependency, DependencyDeclaration, DependencyRecord, DepsMap, SchemaSlot, SecurityRequirement } from './types.js'
+
+const KEYS = new Set(['name', 'deps', 'params', 'query', 'headers', 'cookies', 'cache', 'resolve'])
+let nextId = 1
+
+/** Whether `value` is a dependency. */
+export function isDependency (value: unknown): value is Dependency<unknown> {
+  return typeof value === 'object' && value !== null && kDependency in value
+}
+
+/** Throws unless every value of `deps` is a dependency; returns a frozen copy. */
+export function checkDeps (deps: unknown, where: string): Readonly<Record<string, Dependency<unknown>>> {
+  if (deps === undefined) return {}
+  if (typeof deps !== 'object' || deps === null || Array.isArray(deps)) {
+    throw new RoutecraftError('RC_ERR_DEPENDENCY_SHAPE', `${where}: deps must be an object of named dependencies`)
+  }
+  const out: Record<string, Dependency<unknown>> = {}
+  for (const [key, dep] of Object.entries(deps)) {
+    if (!isDependency(dep)) {
+      throw new RoutecraftError('RC_ERR_DEPENDENCY_SHAPE', `${where}: deps.${key} is not a dependency; create it with dependency({ resolve }) or basicAuth()`)
+    }
+    out[key] = dep
+  }
+  return Object.freeze(out)
+}
+
+/**
+ * Declares a dependency: `resolve(ctx)` runs before the handler, after its own `deps`; its
+ * request-part schemas are validated with the route's and documented in every operation that
+ * uses it. Solved once per request even when used several times (`cache: false` opts out).
+ * A thrown `HttpError` becomes the response.
+ *
+ * @example
+ * ```ts
+ * const currentUser = dependency({
+ *   deps: { credentials: basicAuth() },
+ *   resolve: ({ deps }) => deps.credentials.username,
+ * })
+ * route({ method: 'GET', url: '/me', deps: { user: currentUser }, handler: ({ deps }) => ({ user: deps.user }) })
+ * ```
+ */
+export function dependency<T, P extends SchemaSlot = undefined, Q extends SchemaSlot = undefined, H extends SchemaSlot = undefined, C extends SchemaSlot = undefined, D extends DepsMap = Record<never, never>> (
+  decl: DependencyDeclaration<T, P, Q, H, C, D>
+): Dependency<Awaited<T>> {
+  return createDependency(decl as unknown as DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, undefined)
+}
+
+/** Builds a dependency; `security` is set by security builders such as basicAuth(). */
+export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, security: SecurityRequirement | undefined): Dependency<Awaited<T>> {
+  if (typeof decl !== 'object' || decl === null) throw new RoutecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'dependency() needs a declaration object')
+  const where = `dependency ${decl.name ?? handlerName(decl.resolve) ?? '(anonymous)'}`
+  checkKeys(decl, KEYS, where, 'RC_ERR_DEPENDENCY_SHAPE')
+  if (typeof decl.resolve !== 'function') throw new RoutecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', `${where}: resolve must be a function`)
+  if (decl.cache !== undefined && typeof decl.cache !== 'boolean') throw new RoutecraftError('RC_ERR_DEPENDENCY_SHAPE', `${where}: cache must be a boolean`)
+  const record: DependencyRecord = Object.freeze({
+    id: nextId++,
+    name: decl.name ?? handlerName(decl.resolve),
+    deps: checkDeps(decl.deps, where),
+    params: checkSchema(decl.params, 'params', where, true),
+    query: checkSchema(decl.query, 'query', where, true),
+    headers: checkSchema(decl.headers, 'headers', where, true),
+    cookies: checkSchema(decl.cookies, 'cookies', where, true),
+    cache: decl.cache ?? true,
+    security,
+    resolve: decl.resolve as (ctx: never) => unknown,
+  })
+  return Object.freeze({ [kDependency]: record }) as Dependency<Awaited<T>>
+}

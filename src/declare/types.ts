@@ -1,0 +1,178 @@
+/**
+ * The public declaration types: what users write, and the contexts handlers receive.
+ * Types only; no Fastify runtime import.
+ */
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { TemporalResponse } from '../responses/temporal.js'
+import type { DirectResponse } from '../responses/with-response.js'
+import type { Operation } from './operation.js'
+import type { kOperation, kDependency } from '../symbols.js'
+
+// ---------------------------------------------------------------------------------------------
+// Small pieces
+// ---------------------------------------------------------------------------------------------
+
+/** HTTP methods a route may declare (any case is accepted at run time). */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'TRACE'
+  | 'get' | 'head' | 'post' | 'put' | 'delete' | 'patch' | 'options' | 'trace'
+
+/** A schema slot: a TypeBox schema or nothing. */
+export type SchemaSlot = TSchema | undefined
+
+/** `Static<S>` for a declared schema, `Fallback` when none is declared. */
+export type StaticOr<S, Fallback> = S extends TSchema ? Static<S> : Fallback
+
+/** What a route or dependency may return: the model's type, or a direct response. */
+export type Returned<R> = (R extends TSchema ? Static<R> : unknown) | DirectResponse
+
+/** One additional response of an operation (FastAPI's `responses={404: {...}}`). */
+export interface ResponseSpec {
+  /** The response's description; defaults to the status's reason phrase. */
+  description?: string
+  /** A model for `application/json`: documented, and filtering at run time for this status. */
+  schema?: TSchema
+  /** Content by media type, e.g. `{ 'image/png': {} }` or `{ 'application/xml': { schema } }`. */
+  content?: Record<string, { schema?: TSchema | Record<string, unknown>; example?: unknown; examples?: Record<string, unknown> }>
+  /** Response headers, e.g. `{ 'X-Cat-Dog': { description: '…', schema: Type.String() } }`. */
+  headers?: Record<string, { description?: string; schema?: TSchema | Record<string, unknown>; required?: boolean }>
+}
+
+/** A custom operationId strategy (FastAPI's `generate_unique_id_function`). */
+export type OperationIdFunction = (op: { name: string; path: string; method: string; kind: 'route' | 'webhook' }) => string
+
+/** OpenAPI metadata shared by routes and webhooks. */
+export interface OperationMetadata {
+  /** The operation's name (default: the handler's own function name). */
+  name?: string
+  /** An explicit operationId; it must be unique in the document. */
+  operationId?: string
+  /** This operation's own operationId strategy; overrides `openapi({ operationIds })`. */
+  generateOperationId?: OperationIdFunction
+  /** Default: the name in title case (`read_items` → `Read Items`). */
+  summary?: string
+  /** Cleaned like Python's `inspect.cleandoc`, then cut at the first `\f`. */
+  description?: string
+  tags?: readonly string[]
+  deprecated?: boolean
+  /** `false`: served, but absent from the document. */
+  includeInSchema?: boolean
+  /** Deep-merged into the generated operation object, last (FastAPI's `openapi_extra`). */
+  openapiExtra?: Record<string, unknown>
+  /** Additional responses by status code. */
+  responses?: Record<number | `${number}` | 'default' | `${1 | 2 | 3 | 4 | 5}XX`, ResponseSpec>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies
+// ---------------------------------------------------------------------------------------------
+
+/** What a resolved dependency map looks like to a handler. */
+export type ResolvedDeps<D> = { [K in keyof D]: D[K] extends Dependency<infer T> ? T : never }
+
+/** A map of named dependencies. */
+export type DepsMap = Record<string, Dependency<unknown>>
+
+/** Security metadata a dependency contributes to every operation that uses it. */
+export interface SecurityRequirement {
+  schemeName: string
+  scheme: Record<string, unknown>
+  scopes?: readonly string[]
+}
+
+/** A dependency (FastAPI's `Depends`): solved once per request, before the handler. */
+export interface Dependency<T> {
+  readonly [kDependency]: DependencyRecord
+  /** Phantom: the resolved type. */
+  readonly __type?: T
+}
+
+/** The normalized dependency, read by the compiler and the OpenAPI side. */
+export interface DependencyRecord {
+  readonly id: number
+  readonly name: string | undefined
+  readonly deps: Readonly<Record<string, Dependency<unknown>>>
+  readonly params?: TSchema
+  readonly query?: TSchema
+  readonly headers?: TSchema
+  readonly cookies?: TSchema
+  readonly cache: boolean
+  readonly security?: SecurityRequirement
+  readonly resolve: (ctx: never) => unknown
+}
+
+/** The context of a dependency's `resolve`. */
+export interface DependencyContext<P, Q, H, C, D> {
+  readonly params: StaticOr<P, Record<string, string>>
+  readonly query: StaticOr<Q, Record<string, unknown>>
+  readonly headers: StaticOr<H, IncomingHttpHeaders>
+  readonly cookies: StaticOr<C, Record<string, string | undefined>>
+  /** The parsed body of the route, if it has one (not validated against this dependency). */
+  readonly body: unknown
+  readonly deps: ResolvedDeps<D>
+  /** The temporal response: status, headers and cookies applied to the final response. */
+  readonly response: TemporalResponse
+  readonly request: FastifyRequest
+  readonly reply: FastifyReply
+}
+
+/** What `dependency()` takes. */
+export interface DependencyDeclaration<T, P extends SchemaSlot, Q extends SchemaSlot, H extends SchemaSlot, C extends SchemaSlot, D extends DepsMap> {
+  name?: string
+  deps?: D
+  params?: P
+  query?: Q
+  headers?: H
+  cookies?: C
+  /** Solve once per request even if used several times (default `true`, FastAPI's `use_cache`). */
+  cache?: boolean
+  resolve: (ctx: DependencyContext<P, Q, H, C, D>) => T | Promise<T>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------------------------
+
+/** The context of a route handler. */
+export interface HandlerContext<P, Q, H, C, B, D> {
+  readonly params: StaticOr<P, Record<string, string>>
+  readonly query: StaticOr<Q, Record<string, unknown>>
+  readonly headers: StaticOr<H, IncomingHttpHeaders>
+  readonly cookies: StaticOr<C, Record<string, string | undefined>>
+  readonly body: B
+  readonly deps: ResolvedDeps<D>
+  /** The temporal response: status, headers and cookies applied to the final response. */
+  readonly response: TemporalResponse
+  /** Fastify's request: an escape hatch. */
+  readonly request: FastifyRequest
+  /** Fastify's reply: an escape hatch. */
+  readonly reply: FastifyReply
+}
+
+/** The body type a handler sees. */
+export type BodyOf<B, Raw> = Raw extends true ? Buffer : B extends TSchema ? Static<B> : undefined
+
+/** What `route()` takes. */
+export interface RouteDeclaration<P extends SchemaSlot, Q extends SchemaSlot, H extends SchemaSlot, C extends SchemaSlot, B extends SchemaSlot, R extends SchemaSlot, D extends DepsMap, Raw extends boolean | undefined> extends OperationMetadata {
+  method: HttpMethod | readonly HttpMethod[]
+  /** `/items/{id}` or `/items/:id`. */
+  url: string
+  params?: P
+  query?: Q
+  /** Header names in lower case. */
+  headers?: H
+  cookies?: C
+  body?: B
+  /** The handler receives the body as a Buffer, unparsed and unvalidated (document it with `openapiExtra`). */
+  rawBody?: Raw
+  /** The response model: validates nothing at run time but filters out every undeclared field. */
+  response?: R
+  /** The default success status (200). */
+  status?: number
+  deps?: D
+  handler: (ctx: HandlerContext<P, Q, H, C, BodyOf<B, Raw>, D>) => Returned<R> | Promise<Returned<R>>
+}
+
+/** A compiled route: a Fastify plugin that carries its operation. */
+export type RoutePlugin = FastifyPluginAsync & { readonly [kOperation]: Operation }

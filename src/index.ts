@@ -1,0 +1,56 @@
+/**
+ * routecraft: FastAPI's advanced path-operation features for Fastify 5, as plain functions
+ * that turn declarations with TypeBox schemas into Fastify plugins.
+ */
+
+// Declarations → Fastify plugins
+export { route } from './declare/route.js'
+export { webhook } from './declare/webhook.js'
+export { dependency } from './declare/dependency.js'
+export { openapi } from './openapi/plugin.js'
+
+// Security
+export { basicAuth } from './security/basic-auth.js'
+export { safeCompare } from './security/compare.js'
+export { parseBasicAuthorization, encodeBasic } from './security/credentials.js'
+
+// Responses
+export { withResponse, DirectResponse, isDirectResponse } from './responses/with-response.js'
+export { TemporalResponse, ResponseHeaders } from './responses/temporal.js'
+export { jsonable } from './responses/jsonable.js'
+
+// Validation
+export { validate } from './compile/validation.js'
+
+// Webhooks: sending and receiving
+export { verifyWebhook, WebhookVerificationError } from './webhooks/verify.js'
+export { sendWebhook, prepareDelivery, deliver, memoryDispatcher } from './webhooks/send.js'
+export { memoryReplayStore } from './webhooks/replay-store.js'
+export { signWebhook, verifySignature } from './webhooks/sign.js'
+export { isPrivateAddress } from './webhooks/ssrf.js'
+
+// The OpenAPI merger (pure functions)
+export { deepMerge } from './openapi/merge.js'
+export { cleandoc, cleanDescription } from './openapi/docstring.js'
+export { generateUniqueId, summaryFromName } from './openapi/operation-id.js'
+
+// Errors
+export { HttpError, RoutecraftError, errorCodes } from './errors.js'
+
+// Types
+export type { RoutecraftErrorCode } from './errors.js'
+export type {
+  HttpMethod, RouteDeclaration, RoutePlugin, HandlerContext, DependencyDeclaration, DependencyContext, Dependency,
+  ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps,
+} from './declare/types.js'
+export type { WebhookDeclaration, WebhookPlugin, WebhookPayload } from './declare/webhook.js'
+export type { OpenApiOptions } from './openapi/plugin.js'
+export type { OperationIdStrategy } from './openapi/document.js'
+export type { BasicAuthOptions, BasicCredentials } from './security/basic-auth.js'
+export type { ResponseInit, DirectContent } from './responses/with-response.js'
+export type { CookieOptions } from './responses/http-fields.js'
+export type { JsonValue } from './responses/jsonable.js'
+export type { ValidationIssue, ValidationResult, WebhookCodec } from './webhooks/codec.js'
+export type { SendOptions, SendOutcome, DeliveryJob, WebhookDispatcher } from './webhooks/send.js'
+export type { VerifyOptions } from './webhooks/verify.js'
+export type { ReplayStore } from './webhooks/replay-store.js'

@@ -1,0 +1,210 @@
+/**
+ * The document: routecraft's operations (routes and webhooks) turned into OpenAPI 3.1 path
+ * items and merged into the base document @fastify/swagger produced (which holds whatever
+ * plain Fastify routes the app also has). Pure: no Fastify import; run as swagger's
+ * `transformObject`, once, and cached by it.
+ */
+import type { TSchema } from '@sinclair/typebox'
+import { RoutecraftError, defaultDetail } from '../errors.js'
+import { deepMerge } from './merge.js'
+import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, summaryFromName, type OperationRef } from './operation-id.js'
+import { SchemaComponents } from './schema.js'
+import type { RegistryEntry } from './registry.js'
+import type { OperationIdFunction } from '../declare/types.js'
+
+type Json = Record<string, unknown>
+
+/** The operationId strategy of a document. */
+export type OperationIdStrategy = 'default' | 'name' | OperationIdFunction
+
+/** FastAPI's validation error components. */
+export const validationComponents: Record<string, Json> = {
+  HTTPValidationError: {
+    properties: { detail: { items: { $ref: '#/components/schemas/ValidationError' }, type: 'array', title: 'Detail' } },
+    type: 'object',
+    title: 'HTTPValidationError',
+  },
+  ValidationError: {
+    properties: {
+      loc: { items: { anyOf: [{ type: 'string' }, { type: 'integer' }] }, type: 'array', title: 'Location' },
+      msg: { type: 'string', title: 'Message' },
+      type: { type: 'string', title: 'Error Type' },
+      input: { title: 'Input' },
+      ctx: { type: 'object', title: 'Context' },
+    },
+    type: 'object',
+    required: ['loc', 'msg', 'type'],
+    title: 'ValidationError',
+  },
+}
+
+const PARTS = [['params', 'path'], ['query', 'query'], ['headers', 'header'], ['cookies', 'cookie']] as const
+
+function parameters (entry: RegistryEntry, components: SchemaComponents): Json[] {
+  const out: Json[] = []
+  for (const [slot, where] of PARTS) {
+    const schema = entry.inputs[slot]
+    if (schema === undefined) continue
+    const required = new Set((schema.required as string[] | undefined) ?? [])
+    for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, TSchema>)) {
+      const param: Json = { name, in: where, required: where === 'path' || required.has(name) }
+      if (typeof prop.description === 'string') param.description = prop.description
+      if (prop.deprecated === true) param.deprecated = true
+      param.schema = components.convert(prop)
+      out.push(param)
+    }
+  }
+  return out
+}
+
+function mediaSchema (schema: unknown, components: SchemaComponents): Json {
+  return components.convert(schema)
+}
+
+function responsesOf (entry: RegistryEntry, method: string, components: SchemaComponents): { responses: Json; needs422: boolean } {
+  const { op } = entry
+  const responses: Json = {}
+  const main = String(op.status)
+  const noBody = op.status === 204 || op.status === 304 || op.status < 200
+  responses[main] = noBody
+    ? { description: 'Successful Response' }
+    : { description: 'Successful Response', content: { 'application/json': { schema: op.response === undefined ? {} : mediaSchema(op.response, components) } } }
+  for (const [status, spec] of Object.entries(op.responses)) {
+    const doc: Json = { ...(responses[status] as Json | undefined) }
+    doc.description = spec.description ?? (doc.description as string | undefined) ?? (/^\d+$/.test(status) ? defaultDetail(Number(status)) : 'Additional Response')
+    const content: Json = { ...(doc.content as Json | undefined) }
+    if (spec.schema !== undefined) content['application/json'] = { schema: mediaSchema(spec.schema, components) }
+    for (const [media, value] of Object.entries(spec.content ?? {})) {
+      const item: Json = {}
+      for (const [k, v] of Object.entries(value)) item[k] = k === 'schema' ? mediaSchema(v, components) : v
+      content[media] = item
+    }
+    if (Object.keys(content).length > 0) doc.content = content
+    if (spec.headers !== undefined) {
+      const headers: Json = {}
+      for (const [name, h] of Object.entries(spec.headers)) {
+        const header: Json = {}
+        if (h.description !== undefined) header.description = h.description
+        if (h.required !== undefined) header.required = h.required
+        header.schema = h.schema === undefined ? { type: 'string' } : mediaSchema(h.schema, components)
+        headers[name] = header
+      }
+      doc.headers = headers
+    }
+    responses[status] = doc
+  }
+  const hasInput = Object.keys(entry.inputs).length > 0 || op.body !== undefined
+  const needs422 = hasInput && !['422', '4XX', 'default'].some(s => s in responses)
+  if (needs422) {
+    responses['422'] = { description: 'Validation Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
+  }
+  void method
+  return { responses, needs422 }
+}
+
+/** The name an operation goes by: declared, the handler's own, or from method and path. */
+export function operationName (entry: RegistryEntry, method: string): string {
+  return entry.op.name ?? (entry.op.kind === 'webhook' ? entry.path : nameFromRoute(method, entry.path))
+}
+
+/** The operationId of `entry` for `method` under the document's strategy. */
+export function operationIdOf (entry: RegistryEntry, method: string, strategy: OperationIdStrategy): string {
+  const { op } = entry
+  if (op.operationId !== undefined) return op.operationId
+  const name = operationName(entry, method)
+  const fn = op.generateOperationId ?? (typeof strategy === 'function' ? strategy : undefined)
+  if (fn !== undefined) {
+    const id = fn({ name, path: entry.path, method: method.toLowerCase(), kind: op.kind })
+    if (typeof id !== 'string' || id === '') throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `the operationId function returned ${JSON.stringify(id)} for ${method} ${entry.path}; it must return a non-empty string`)
+    return id
+  }
+  if (strategy === 'name') return op.methods.length > 1 ? `${name}_${method.toLowerCase()}` : name
+  return generateUniqueId({ name, path: entry.path, method })
+}
+
+/** One operation object. */
+export function buildOperation (entry: RegistryEntry, method: string, operationId: string, components: SchemaComponents): { operation: Json; needs422: boolean } {
+  const { op } = entry
+  const operation: Json = {}
+  if (op.tags.length > 0) operation.tags = [...op.tags]
+  operation.summary = op.summary ?? summaryFromName(operationName(entry, method))
+  if (op.description !== undefined) operation.description = op.description
+  operation.operationId = operationId
+  if (op.deprecated) operation.deprecated = true
+  const params = parameters(entry, components)
+  if (params.length > 0) operation.parameters = params
+  if (op.body !== undefined) {
+    operation.requestBody = { content: { 'application/json': { schema: mediaSchema(op.body, components) } }, required: true }
+  }
+  const { responses, needs422 } = responsesOf(entry, method, components)
+  operation.responses = responses
+  if (entry.security.length > 0) operation.security = entry.security.map(s => ({ [s.schemeName]: [...(s.scopes ?? [])] }))
+  const merged = op.openapiExtra === undefined ? operation : deepMerge(operation, op.openapiExtra)
+  return { operation: merged, needs422 }
+}
+
+/** Options of {@link buildDocument}. */
+export interface DocumentOptions {
+  readonly operationIds: OperationIdStrategy
+}
+
+/**
+ * Adds routecraft's operations to `base` (swagger's document) and returns the new document.
+ * Throws a RoutecraftError on duplicate operationIds or webhooks (FastAPI only warns).
+ */
+export function buildDocument (base: Json, entries: readonly RegistryEntry[], options: DocumentOptions): Json {
+  const components = new SchemaComponents()
+  const paths: Json = { ...(base.paths as Json | undefined) }
+  const webhooks: Json = { ...(base.webhooks as Json | undefined) }
+  const ids: OperationRef[] = []
+  const seenWebhooks = new Map<string, RegistryEntry>()
+  let any422 = false
+  for (const entry of entries) {
+    if (!entry.op.includeInSchema) continue
+    for (const method of entry.op.methods) {
+      if (entry.op.kind === 'webhook') {
+        const key = `${method} ${entry.path}`
+        if (seenWebhooks.has(key)) throw new RoutecraftError('RC_ERR_OPENAPI_DUPLICATE_WEBHOOK', `webhook ${key} is declared twice`)
+        seenWebhooks.set(key, entry)
+      }
+      const operationId = operationIdOf(entry, method, options.operationIds)
+      ids.push({ operationId, method, url: entry.path, kind: entry.op.kind })
+      const { operation, needs422 } = buildOperation(entry, method, operationId, components)
+      any422 ||= needs422
+      const target = entry.op.kind === 'webhook' ? webhooks : paths
+      const item = { ...(target[entry.path] as Json | undefined) }
+      item[method.toLowerCase()] = operation
+      target[entry.path] = item
+    }
+  }
+  const clash = findDuplicateOperationIds(ids)[0]
+  if (clash !== undefined) {
+    throw new RoutecraftError('RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID',
+      `operationId "${clash.operationId}" is used by ${describeOperation(clash.first)} and by ${describeOperation(clash.second)}; operationIds must be unique (set operationId or name on one of them)`)
+  }
+
+  const baseComponents = { ...(base.components as Json | undefined) }
+  const schemas: Json = { ...(baseComponents.schemas as Json | undefined), ...components.schemas }
+  if (any422) Object.assign(schemas, validationComponents)
+  const securitySchemes: Json = { ...(baseComponents.securitySchemes as Json | undefined) }
+  for (const entry of entries) {
+    if (!entry.op.includeInSchema) continue
+    for (const s of entry.security) securitySchemes[s.schemeName] = { ...s.scheme }
+  }
+  const doc: Json = { ...base, paths }
+  if (Object.keys(webhooks).length > 0) doc.webhooks = webhooks
+  else delete doc.webhooks
+  const outComponents: Json = { ...baseComponents }
+  if (Object.keys(schemas).length > 0) outComponents.schemas = sortKeys(schemas)
+  else delete outComponents.schemas
+  if (Object.keys(securitySchemes).length > 0) outComponents.securitySchemes = securitySchemes
+  if (Object.keys(outComponents).length > 0) doc.components = outComponents
+  else delete doc.components
+  return doc
+}
+
+function sortKeys (obj: Json): Json {
+  const out: Json = {}
+  for (const key of Object.keys(obj).sort()) out[key] = obj[key]
+  return out
+}
