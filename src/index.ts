@@ -7,6 +7,7 @@
 export { route } from './declare/route.js'
 export { webhook } from './declare/webhook.js'
 export { dependency } from './declare/dependency.js'
+export { dependencies } from './compile/scope.js'
 export { openapi } from './openapi/plugin.js'
 
 // Security

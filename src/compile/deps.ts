@@ -27,9 +27,9 @@ export interface DependencyPlan {
 }
 
 /** Plans `deps`; `undefined` when there are none. Throws on a cycle. */
-export function planDependencies (deps: Readonly<Record<string, Dependency<unknown>>>, where: string): DependencyPlan | undefined {
+export function planDependencies (deps: Readonly<Record<string, Dependency<unknown>>>, where: string, scope: readonly Dependency<unknown>[] = []): DependencyPlan | undefined {
   const keys = Object.keys(deps)
-  if (keys.length === 0) return undefined
+  if (keys.length === 0 && scope.length === 0) return undefined
   const nodes: PlanNode[] = []
   const cached = new Map<DependencyRecord, number>()
   const records = new Set<DependencyRecord>()
@@ -55,6 +55,9 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
     return index
   }
 
+  // Scope dependencies (a plugin's or the app's) run first and are not exposed in ctx.deps,
+  // as FastAPI's router- and app-level `dependencies=[...]`.
+  for (const dep of scope) visit(dep[kDependency])
   const outputs = keys.map(key => [key, visit((deps[key] as Dependency<unknown>)[kDependency])] as const)
   return { nodes, outputs, records: [...records] }
 }

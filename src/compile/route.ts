@@ -17,13 +17,14 @@ import { kOperation } from '../symbols.js'
 import { compileValidator, toIssues, type Part, type ValidationIssue } from './validation.js'
 import { jsonErrorOffset } from './json-offset.js'
 import { mergePartSchemas, planDependencies, planSecurity, solveDependencies, type DependencyPlan } from './deps.js'
+import { scopeDependencies } from './scope.js'
 import { applyParts, sendDirect } from './send.js'
 import { TemporalResponse } from '../responses/temporal.js'
 import { isDirectResponse } from '../responses/with-response.js'
 import { jsonable } from '../responses/jsonable.js'
 import { registryFor, toOpenApiPath, type RegistryEntry } from '../openapi/registry.js'
 import type { Operation } from '../declare/operation.js'
-import type { RoutePlugin } from '../declare/types.js'
+import type { Dependency, RoutePlugin } from '../declare/types.js'
 
 // ---------------------------------------------------------------------------------------------
 // Request-time errors
@@ -195,12 +196,16 @@ export function routeInputs (op: Operation, plan: DependencyPlan | undefined): R
   return out
 }
 
-/** Compiles the Operation of a route into a Fastify plugin. */
-export function compileRoute (op: Operation, where: string): RoutePlugin {
-  const plan = planDependencies(op.deps, where)
-  const inputs = routeInputs(op, plan)
-  const security = planSecurity(plan)
+interface Prepared {
+  readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>
+  readonly inputs: RegistryEntry['inputs']
+  readonly security: RegistryEntry['security']
+}
 
+/** Plans dependencies, merges and compiles validators, builds the handler. */
+function prepare (op: Operation, where: string, scope: readonly Dependency<unknown>[], byStatus: ReadonlyMap<number, Serializer>, fallback: Serializer): Prepared {
+  const plan = planDependencies(op.deps, where, scope)
+  const inputs = routeInputs(op, plan)
   const steps: Array<[Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]> = []
   if (inputs.params !== undefined) steps.push(['path', compileValidator(inputs.params, 'path'), req => req.params])
   if (inputs.query !== undefined) steps.push(['query', compileValidator(inputs.query, 'query'), req => req.query])
@@ -211,27 +216,33 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
     cookies: inputs.cookies !== undefined,
     body: op.body === undefined ? undefined : compileValidator(op.body, 'body'),
   }
+  return { handler: makeHandler(op, plan, validators, byStatus, fallback), inputs, security: planSecurity(plan) }
+}
 
+/** Compiles the Operation of a route into a Fastify plugin. */
+export function compileRoute (op: Operation, where: string): RoutePlugin {
   const fallback: Serializer = op.response === undefined ? serializeJson : compileSerializer(op.response)
   const byStatus = new Map<number, Serializer>()
   for (const [key, spec] of Object.entries(op.responses)) {
     if (/^\d+$/.test(key) && spec.schema !== undefined) byStatus.set(Number(key), compileSerializer(spec.schema))
   }
   if (op.response !== undefined && !byStatus.has(op.status)) byStatus.set(op.status, fallback)
-
-  const handler = makeHandler(op, plan, validators, byStatus, fallback)
-  const entry = (prefix: string): RegistryEntry => ({ op, path: toOpenApiPath(prefix + op.url), inputs, security })
+  // Compiled now, so that mistakes surface at declaration; again at registration only when
+  // the plugin scope adds dependencies of its own.
+  const unscoped = prepare(op, where, [], byStatus, fallback)
 
   const plugin = async function routecraftRoute (fastify: FastifyInstance): Promise<void> {
+    const scope = scopeDependencies(fastify)
+    const prepared = scope.length === 0 ? unscoped : prepare(op, where, scope, byStatus, fallback)
     configureBodyParsers(fastify, op)
     fastify.route({
       method: [...op.methods],
       url: op.url,
-      handler,
+      handler: prepared.handler,
       errorHandler: routeErrorHandler,
       config: { [kOperation]: op } as object,
     })
-    registryFor(fastify.server).push(entry(fastify.prefix))
+    registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs: prepared.inputs, security: prepared.security })
   }
   Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
   Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })
