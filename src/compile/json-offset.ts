@@ -36,12 +36,11 @@ export function jsonErrorOffset (text: string): number {
       if (c === 0x5c) {
         const e = text.charCodeAt(i + 1)
         if (e === 0x75) {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { i++; return false }
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return false
           i += 6
-        } else if ('"\\/bfnrt'.includes(text[i + 1] ?? '') && i + 1 < n) {
+        } else if (i + 1 < n && '"\\/bfnrt'.includes(text[i + 1] as string)) {
           i += 2
         } else {
-          i++
           return false
         }
       } else {

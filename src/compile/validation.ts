@@ -26,6 +26,15 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[])
 // lenient format accepts a date, `T`/`t`/space, a time with optional fraction, optional zone.
 const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d+)?)?([Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/
 
+function isDateTime (s: string): boolean {
+  if (!DATE_TIME.test(s)) return false
+  const year = Number(s.slice(0, 4))
+  const month = Number(s.slice(5, 7))
+  const day = Number(s.slice(8, 10))
+  // Days in the month (Date's day 0 of the next month); a plain regex lets 2023-02-30 through.
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
 function makeAjv (coerce: boolean): Ajv {
   const ajv = new Ajv({
     coerceTypes: coerce ? 'array' : false,
@@ -38,7 +47,7 @@ function makeAjv (coerce: boolean): Ajv {
     // TypeBox adds [Kind] symbols only; its string keywords are all standard.
   })
   addFormats(ajv)
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T'))) })
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime })
   return ajv
 }
 
@@ -79,12 +88,16 @@ function fmt (v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : JSON.stringify(v)
 }
 
+const PARAMETER_PARTS = new Set<unknown>(['path', 'query', 'header', 'cookie'])
+
 function issue (e: ErrorObject, prefix: Array<string | number>): ValidationIssue {
   const loc = [...prefix, ...pointerToLoc(e.instancePath)]
   const p = e.params as Record<string, unknown>
   switch (e.keyword) {
     case 'required':
-      return { type: 'missing', loc: [...loc, String(p.missingProperty)], msg: 'Field required', input: e.data ?? null }
+      // FastAPI reports a missing parameter with input null, a missing body field with the
+      // object it is missing from.
+      return { type: 'missing', loc: [...loc, String(p.missingProperty)], msg: 'Field required', input: PARAMETER_PARTS.has(prefix[0]) && e.instancePath === '' ? null : e.data ?? null }
     case 'type': {
       const t = Array.isArray(p.type) ? String(p.type[0]) : String(p.type)
       const [type, msg] = typeNames[t] ?? ['type_error', `Input should be of type ${t}`]
