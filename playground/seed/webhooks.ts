@@ -1,0 +1,41 @@
+/**
+ * Seed: "OpenAPI Webhooks".
+ *
+ * A webhook is documented under the OpenAPI 3.1 `webhooks` section (no route is served for
+ * it); the same declaration can also send it (`newSubscription.send(url, payload, { secret })`).
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { openapi, route, webhook } from '../../src/index.js'
+
+export const Subscription = Type.Object({
+  username: Type.String(),
+  monthly_fee: Type.Number(),
+  start_date: Type.String({ format: 'date-time' }),
+}, { $id: 'Subscription' })
+
+export const newSubscription = webhook({
+  name: 'new-subscription',
+  body: Subscription,
+  description: `
+    When a new user subscribes to your service we'll send you a POST request with this
+    data to the URL that you register for the event \`new-subscription\` in the dashboard.
+    `,
+})
+
+export async function build (): Promise<FastifyInstance> {
+  const app = Fastify()
+  await app.register(openapi())
+
+  await app.register(newSubscription)
+
+  await app.register(route({
+    method: 'GET',
+    url: '/users/',
+    handler: function read_users () {
+      return ['Rick', 'Morty']
+    },
+  }))
+
+  return app
+}
