@@ -14,7 +14,7 @@ import { parseCookie } from 'cookie'
 import secureJson from 'secure-json-parse'
 import { HttpError, RoutecraftError } from '../errors.js'
 import { kOperation } from '../symbols.js'
-import { compileValidator, toIssues, type Part, type ValidationIssue } from './validation.js'
+import { compileBodyValidator, compileValidator, prepareSchema, toIssues, type BodyCheck, type Part, type ValidationIssue } from './validation.js'
 import { jsonErrorOffset } from './json-offset.js'
 import { mergePartSchemas, planDependencies, planSecurity, solveDependencies, type DependencyPlan } from './deps.js'
 import { scopeDependencies } from './scope.js'
@@ -102,9 +102,13 @@ export function routeErrorHandler (error: FastifyError | Error, request: Fastify
   }
   if (error instanceof RequestValidationError) return reply.code(422).send({ detail: error.issues })
   if (error instanceof BodyError) return reply.code(error.status).send({ detail: error.detail })
-  const status = (error as FastifyError).statusCode
-  if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ detail: 'Content Too Large' })
-  if (typeof status === 'number' && status >= 400 && status < 500) {
+  const { statusCode: status, code } = error as FastifyError & { expose?: unknown }
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ detail: 'Content Too Large' })
+  // Only Fastify's own request errors (FST_ERR_*) and errors marked safe to show (the
+  // http-errors convention, `expose: true`) keep their message; any other error may carry
+  // internal details, whatever status it claims.
+  const exposable = (typeof code === 'string' && code.startsWith('FST_ERR_')) || (error as { expose?: unknown }).expose === true
+  if (exposable && typeof status === 'number' && status >= 400 && status < 500) {
     return reply.code(status).send({ detail: error.message })
   }
   request.log.error({ err: error }, 'routecraft: unhandled error in route')
@@ -166,13 +170,13 @@ function serializeJson (value: unknown): string {
 }
 
 function compileSerializer (schema: TSchema): Serializer {
-  return fastJsonStringify(schema as object) as Serializer
+  return fastJsonStringify(prepareSchema(schema).schema as object) as Serializer
 }
 
 interface Validators {
   readonly steps: ReadonlyArray<readonly [Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]>
   readonly cookies: boolean
-  readonly body: ValidateFunction | undefined
+  readonly body: BodyCheck | undefined
 }
 
 function autoParams (pathParams: readonly string[]): TSchema | undefined {
@@ -214,7 +218,7 @@ function prepare (op: Operation, where: string, scope: readonly Dependency<unkno
   const validators: Validators = {
     steps,
     cookies: inputs.cookies !== undefined,
-    body: op.body === undefined ? undefined : compileValidator(op.body, 'body'),
+    body: op.body === undefined ? undefined : compileBodyValidator(op.body),
   }
   return { handler: makeHandler(op, plan, validators, byStatus, fallback), inputs, security: planSecurity(plan) }
 }
@@ -282,8 +286,10 @@ function makeHandler (
         (issues ??= []).push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
       } else if (body instanceof NonJsonBody) {
         (issues ??= []).push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body.bytes.toString('utf8') })
-      } else if (!vBody(body)) {
-        (issues ??= []).push(...toIssues(vBody.errors, ['body']))
+      } else {
+        const checked = vBody(body)
+        if (checked.ok) request.body = checked.value
+        else (issues ??= []).push(...toIssues(checked.errors, ['body']))
       }
     }
     if (issues !== undefined) throw new RequestValidationError(issues)
@@ -296,14 +302,13 @@ function makeHandler (
     if (reply.sent || out === reply) return reply // the handler answered through the escape hatch
     if (isDirectResponse(out)) return sendDirect(reply, out, ctx.touched)
     const temporal = ctx.touched
-    let status = defaultStatus
-    if (temporal !== undefined) {
-      status = temporal.status
-      applyParts(reply, temporal)
-    }
+    const status = temporal === undefined ? defaultStatus : temporal.status
+    const empty = status === 204 || status === 304 || status < 200
+    // Serialize before writing any header, so that a failure leaves a clean 500.
+    const payload = empty ? undefined : (byStatus.get(status) ?? fallback)(out)
+    if (temporal !== undefined) applyParts(reply, temporal)
     reply.code(status)
-    if (status === 204 || status === 304 || status < 200) return reply.send()
-    const payload = (byStatus.get(status) ?? fallback)(out)
+    if (payload === undefined) return reply.send()
     return reply.header('content-type', 'application/json').send(payload)
   }
 }

@@ -29,17 +29,20 @@ function cookieHeader (reply: FastifyReply, cookie: CookieToSet): string {
  * `skipCookies` are left out: the direct response that is sent sets them itself.
  */
 export function applyParts (reply: FastifyReply, parts: ResponseParts, skipHeaders?: ReadonlySet<string>, skipCookies?: ReadonlySet<string>): void {
+  // Cookies are serialized (and signed) first: if one cannot be, nothing has been written yet.
+  let cookies: string[] | undefined
+  if (parts.hasCookies) {
+    cookies = []
+    for (const cookie of parts.cookies) {
+      if (skipCookies?.has(cookieKey(cookie)) !== true) cookies.push(cookieHeader(reply, cookie))
+    }
+  }
   for (const [name, values] of parts.headers.entries()) {
     if (skipHeaders?.has(name.toLowerCase()) === true) continue
     reply.header(name, values.length === 1 ? values[0] : [...values])
   }
-  if (parts.hasCookies) {
-    for (const cookie of parts.cookies) {
-      if (skipCookies?.has(cookieKey(cookie)) === true) continue
-      // Fastify appends to set-cookie rather than replacing it.
-      reply.header('set-cookie', cookieHeader(reply, cookie))
-    }
-  }
+  // Fastify appends to set-cookie rather than replacing it.
+  if (cookies !== undefined) for (const line of cookies) reply.header('set-cookie', line)
 }
 
 function cookieKey (c: CookieToSet): string {
@@ -51,6 +54,21 @@ function cookieKey (c: CookieToSet): string {
  * applied first, except the headers and cookies the direct response sets itself.
  */
 export function sendDirect (reply: FastifyReply, direct: DirectResponse, temporal: ResponseParts | undefined): FastifyReply {
+  const content = direct.content
+  let body: string | Buffer | Readable
+  let type: string
+  if (typeof content === 'string') {
+    body = content
+    type = direct.mediaType ?? 'text/plain; charset=utf-8'
+  } else if (content instanceof Uint8Array || content instanceof Readable) {
+    body = content instanceof Uint8Array && !Buffer.isBuffer(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : content
+    type = direct.mediaType ?? 'application/octet-stream'
+  } else {
+    // Any other value is JSON. A value that cannot be JSON (a cycle) throws here, before
+    // anything is written, and becomes a clean, logged 500 in the route's error handler.
+    body = JSON.stringify(jsonable(content)) ?? 'null'
+    type = direct.mediaType ?? 'application/json'
+  }
   if (temporal !== undefined) {
     const ownHeaders = new Set<string>()
     for (const [name] of direct.headers.entries()) ownHeaders.add(name.toLowerCase())
@@ -58,19 +76,5 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     applyParts(reply, temporal, ownHeaders, ownCookies)
   }
   applyParts(reply, direct)
-  reply.code(direct.status)
-  const content = direct.content
-  if (typeof content === 'string') {
-    reply.type(direct.mediaType ?? 'text/plain; charset=utf-8')
-    return reply.send(content)
-  }
-  if (content instanceof Uint8Array || content instanceof Readable) {
-    reply.type(direct.mediaType ?? 'application/octet-stream')
-    return reply.send(content instanceof Uint8Array && !Buffer.isBuffer(content) ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : content)
-  }
-  // Any other value is JSON. A value that cannot be JSON (a cycle) throws here and becomes
-  // a logged 500 in the route's error handler.
-  const payload = JSON.stringify(jsonable(content))
-  reply.type(direct.mediaType ?? 'application/json')
-  return reply.send(payload ?? 'null')
+  return reply.code(direct.status).type(type).send(body)
 }

@@ -11,6 +11,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { TSchema, Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { RoutecraftError } from '../errors.js'
 import type { ValidationIssue, ValidationResult } from '../webhooks/codec.js'
 
 export type { ValidationIssue, ValidationResult }
@@ -35,11 +37,11 @@ function isDateTime (s: string): boolean {
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
 }
 
-function makeAjv (coerce: boolean): Ajv {
+function makeAjv (coerce: boolean, removeAdditional: true | 'all'): Ajv {
   const ajv = new Ajv({
     coerceTypes: coerce ? 'array' : false,
     useDefaults: true,
-    removeAdditional: true,
+    removeAdditional,
     allErrors: true,
     verbose: true,
     strict: false,
@@ -51,15 +53,110 @@ function makeAjv (coerce: boolean): Ajv {
   return ajv
 }
 
-const paramAjv = makeAjv(true)
-const bodyAjv = makeAjv(false)
+const paramAjv = makeAjv(true, true)
+// Bodies: FastAPI (Pydantic) ignores fields a model does not declare, so the handler never
+// sees them. For a plain tree of objects Ajv's `removeAdditional: 'all'` does that inside the
+// compiled validator; where the tree composes schemas (allOf, anyOf, $ref, …) 'all' would
+// remove the properties of the other branches, so validation keeps them and TypeBox's
+// Value.Clean, which understands composition, removes the undeclared ones afterwards.
+const bodyAjv = makeAjv(false, 'all')
+const composedBodyAjv = makeAjv(false, true)
 
 /** Where a value came from; the first element of an error's `loc`. */
 export type Part = 'path' | 'query' | 'header' | 'cookie' | 'body'
 
-/** Compiles `schema` for one request part, once. */
-export function compileValidator (schema: TSchema, part: Part): ValidateFunction {
-  return (part === 'body' ? bodyAjv : paramAjv).compile(schema)
+// ---------------------------------------------------------------------------------------------
+// Schemas as Ajv and fast-json-stringify take them
+// ---------------------------------------------------------------------------------------------
+
+const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
+const prepared = new WeakMap<object, { schema: TSchema; simple: boolean }>()
+
+/**
+ * The schema Ajv and fast-json-stringify are given: one TypeBox schema with an `$id` used
+ * twice in a tree (`{ billing: Address, shipping: Address }`) becomes one definition and a
+ * `$ref`, since both tools refuse an `$id` that appears twice. Two *different* schemas with
+ * one `$id` are a declaration mistake. The original object is returned when nothing repeats,
+ * so compiled validators stay shared.
+ */
+export function prepareSchema (schema: TSchema): { schema: TSchema; simple: boolean } {
+  const hit = prepared.get(schema)
+  if (hit !== undefined) return hit
+  const seen = new Map<string, string>()
+  let repeats = false
+  let simple = true
+  const scan = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(scan); return }
+    if (typeof node !== 'object' || node === null) return
+    const rec = node as Record<string, unknown>
+    if (typeof rec.$id === 'string') {
+      const text = JSON.stringify(rec)
+      const before = seen.get(rec.$id)
+      if (before !== undefined) {
+        if (before !== text) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `two different schemas use $id "${rec.$id}" in one schema; give each its own $id or share one schema object`)
+        repeats = true
+        return
+      }
+      seen.set(rec.$id, text)
+    }
+    for (const key of Object.keys(rec)) {
+      if (COMPOSING.has(key)) simple = false
+      if (key === 'default' || key === 'examples' || key === 'const' || key === 'enum') continue
+      scan(rec[key])
+    }
+  }
+  scan(schema)
+  let out = schema
+  if (repeats) {
+    simple = false
+    const placed = new Set<string>()
+    const rewrite = (node: unknown, top: boolean): unknown => {
+      if (Array.isArray(node)) return node.map(n => rewrite(n, false))
+      if (typeof node !== 'object' || node === null) return node
+      const rec = node as Record<string, unknown>
+      if (!top && typeof rec.$id === 'string') {
+        if (placed.has(rec.$id)) return { $ref: rec.$id }
+        placed.add(rec.$id)
+      }
+      const copy: Record<string, unknown> = {}
+      for (const key of Object.keys(rec)) {
+        Object.defineProperty(copy, key, { value: key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false), enumerable: true, writable: true, configurable: true })
+      }
+      return copy
+    }
+    if (typeof schema.$id === 'string') placed.add(schema.$id)
+    out = rewrite(schema, true) as TSchema
+  }
+  const result = { schema: out, simple }
+  prepared.set(schema, result)
+  return result
+}
+
+/** Compiles `schema` for one request parameter part, once. */
+export function compileValidator (schema: TSchema, part: Exclude<Part, 'body'>): ValidateFunction {
+  return paramAjv.compile(prepareSchema(schema).schema)
+}
+
+/** A compiled body check: the value with undeclared fields removed, or Ajv's errors. */
+export type BodyCheck = (data: unknown) => { ok: true; value: unknown } | { ok: false; errors: ErrorObject[] }
+
+/** Compiles `schema` for bodies (and payloads), once. */
+export function compileBodyValidator (schema: TSchema): BodyCheck {
+  const { schema: ready, simple } = prepareSchema(schema)
+  if (simple) {
+    const check = bodyAjv.compile(ready)
+    return data => check(data) ? { ok: true, value: data } : { ok: false, errors: check.errors ?? [] }
+  }
+  const check = composedBodyAjv.compile(ready)
+  return data => {
+    if (!check(data)) return { ok: false, errors: check.errors ?? [] }
+    try {
+      return { ok: true, value: Value.Clean(schema, data) }
+    } catch {
+      /* c8 ignore next 2 -- Value.Clean only throws on references TypeBox cannot resolve */
+      return { ok: true, value: data }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,10 +271,8 @@ export function toIssues (errors: readonly ErrorObject[] | null | undefined, pre
  * ```
  */
 export function validate<S extends TSchema> (schema: S, value: unknown): ValidationResult<Static<S>> {
-  const check = bodyAjv.compile(schema)
-  const copy = value === undefined ? undefined : structuredCloneSafe(value)
-  if (check(copy)) return { ok: true, value: copy as Static<S> }
-  return { ok: false, errors: toIssues(check.errors, []) }
+  const result = compileBodyValidator(schema)(value === undefined ? undefined : structuredCloneSafe(value))
+  return result.ok ? { ok: true, value: result.value as Static<S> } : { ok: false, errors: toIssues(result.errors, []) }
 }
 
 function structuredCloneSafe (value: unknown): unknown {

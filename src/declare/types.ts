@@ -61,7 +61,7 @@ export interface OperationMetadata {
   /** Deep-merged into the generated operation object, last (FastAPI's `openapi_extra`). */
   openapiExtra?: Record<string, unknown>
   /** Additional responses by status code. */
-  responses?: Record<number | `${number}` | 'default' | `${1 | 2 | 3 | 4 | 5}XX`, ResponseSpec>
+  responses?: Partial<Record<number | `${number}` | 'default' | `${1 | 2 | 3 | 4 | 5}XX`, ResponseSpec>>
 }
 
 // ---------------------------------------------------------------------------------------------

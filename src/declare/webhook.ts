@@ -9,7 +9,7 @@ import { RoutecraftError } from '../errors.js'
 import { kOperation } from '../symbols.js'
 import { checkKeys, checkMethods, checkSchema } from './checks.js'
 import { checkMetadata } from './route.js'
-import { compileValidator, toIssues } from '../compile/validation.js'
+import { compileBodyValidator, prepareSchema, toIssues } from '../compile/validation.js'
 import { jsonable } from '../responses/jsonable.js'
 import { registryFor } from '../openapi/registry.js'
 import { sendWebhook, type SendOptions, type SendOutcome } from '../webhooks/send.js'
@@ -53,15 +53,16 @@ function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T>
   if (body === undefined) {
     return { name, validate: value => ({ ok: true, value: value as T }), serialize: value => JSON.stringify(jsonable(value)) ?? 'null' }
   }
-  const check = compileValidator(body, 'body')
-  const serialize = fastJsonStringify(body as object) as (value: unknown) => string
+  const check = compileBodyValidator(body)
+  const serialize = fastJsonStringify(prepareSchema(body).schema as object) as (value: unknown) => string
   return {
     name,
     validate (value) {
       // Validate a copy: validation removes undeclared fields and fills defaults.
       let copy: unknown
       try { copy = structuredClone(value) } catch { return { ok: false, errors: [{ type: 'value_error', loc: [], msg: 'Value error, the payload cannot be cloned (functions or class instances with private state)', input: null }] } }
-      return check(copy) ? { ok: true, value: copy as T } : { ok: false, errors: toIssues(check.errors, []) }
+      const result = check(copy)
+      return result.ok ? { ok: true, value: result.value as T } : { ok: false, errors: toIssues(result.errors, []) }
     },
     serialize: value => serialize(value),
   }

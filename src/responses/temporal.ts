@@ -78,7 +78,8 @@ export class ResponseParts {
   readonly #cookies = new Map<string, CookieToSet>()
 
   constructor (status: number) {
-    this.#status = status
+    this.#status = 200
+    this.status = status
   }
 
   /** The status the response will have. */

@@ -86,7 +86,7 @@ t.test(`a table of ${cases.length} Authorization headers`, async t => {
   t.ok(cases.filter(c => c[2] === 401).length >= 20, 'at least 20 refused headers')
   const app = await echoApp(t)
   for (const [label, header, expected] of cases) {
-    const res = await app.inject({ method: 'GET', url: '/echo', ...(header === undefined ? {} : { headers: { authorization: header } }) })
+    const res = await app.inject({ method: 'GET', url: '/echo', ...(header === undefined ? {} : { headers: { authorization: header as string } }) })
     t.ok(res.statusCode < 500, `${label}: never a 5xx`)
     if (expected === 401) {
       t.equal(res.statusCode, 401, `${label}: 401`)
@@ -103,7 +103,7 @@ t.test(`a table of ${cases.length} Authorization headers`, async t => {
 t.test('realm: "shop" is in the challenge', async t => {
   const app = await echoApp(t, { realm: 'shop' })
   for (const header of [undefined, 'Bearer x', 'Basic !!!', `Basic ${b64('nocolon')}`]) {
-    const res = await app.inject({ method: 'GET', url: '/echo', ...(header === undefined ? {} : { headers: { authorization: header } }) })
+    const res = await app.inject({ method: 'GET', url: '/echo', ...(header === undefined ? {} : { headers: { authorization: header as string } }) })
     t.equal(res.statusCode, 401, String(header))
     t.equal(res.headers['www-authenticate'], 'Basic realm="shop"', String(header))
     t.strictSame(res.json(), { detail: 'Not authenticated' })

@@ -34,9 +34,9 @@ async function documentOf (app: FastifyInstance): Promise<Json> {
   return res.json()
 }
 
-async function assertValid (t: { equal: (a: unknown, b: unknown, m?: string) => unknown }, doc: Json): Promise<void> {
+async function assertValid (t: { equal: (...args: never[]) => unknown }, doc: Json): Promise<void> {
   const result = await new Validator().validate(doc)
-  t.equal(result.valid, true, `a valid OpenAPI 3.1 document: ${JSON.stringify(result.errors)}`)
+  ;(t.equal as (a: unknown, b: unknown, m: string) => unknown)(result.valid, true, `a valid OpenAPI 3.1 document: ${JSON.stringify(result.errors)}`)
 }
 
 t.test('the seed port: webhooks.new-subscription.post', async t => {
@@ -169,7 +169,6 @@ t.test('nested schemas with their own $id become components too', async t => {
 })
 
 t.test('one $id schema used twice in a body (billing and shipping address)', {
-  todo: 'routecraft bug: compileValidator (src/compile/validation.ts) hands the schema to Ajv, which throws a raw Error "reference \"Address\" resolves to more than one schema" from webhook()/route()',
 }, async t => {
   const Address = Type.Object({ street: Type.String() }, { $id: 'Address' })
   const Order = Type.Object({ billing: Address, shipping: Address }, { $id: 'OrderPlaced' })
@@ -256,7 +255,7 @@ t.test('two webhooks with the same name and method: ready() rejects', async t =>
   const app = await newApp(t)
   await app.register(webhook({ name: 'new-subscription', body: Subscription }))
   await app.register(webhook({ name: 'new-subscription', method: ['PUT', 'POST'], description: 'again' }))
-  await t.rejects(app.ready(), { name: 'RoutecraftError', code: 'RC_ERR_OPENAPI_DUPLICATE_WEBHOOK' })
+  await t.rejects(async () => { await app.ready() }, { name: 'RoutecraftError', code: 'RC_ERR_OPENAPI_DUPLICATE_WEBHOOK' })
 })
 
 t.test('the same name with different methods is fine', async t => {
@@ -291,7 +290,7 @@ t.test("an explicit webhook operationId clashing with a route's default: ready()
   const app = await newApp(t)
   await app.register(route({ method: 'GET', url: '/users/', handler: function read_users () { return [] } }))
   await app.register(webhook({ name: 'users', operationId: 'read_users_users__get' }))
-  await t.rejects(app.ready(), { code: 'RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID' })
+  await t.rejects(async () => { await app.ready() }, { code: 'RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID' })
 })
 
 // ---------------------------------------------------------------------------------------------
