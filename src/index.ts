@@ -25,10 +25,10 @@ export { validate } from './compile/validation.js'
 
 // Webhooks: sending and receiving
 export { verifyWebhook, WebhookVerificationError } from './webhooks/verify.js'
-export { sendWebhook, prepareDelivery, deliver, memoryDispatcher } from './webhooks/send.js'
+export { sendWebhook, prepareDelivery, deliver, memoryDispatcher, isRetryable } from './webhooks/send.js'
 export { memoryReplayStore } from './webhooks/replay-store.js'
 export { signWebhook, verifySignature } from './webhooks/sign.js'
-export { isPrivateAddress } from './webhooks/ssrf.js'
+export { isPrivateAddress, assertPublicTarget, TargetRefusedError } from './webhooks/ssrf.js'
 
 // The OpenAPI merger (pure functions)
 export { deepMerge } from './openapi/merge.js'
@@ -51,7 +51,7 @@ export type { BasicAuthOptions, BasicCredentials } from './security/basic-auth.j
 export type { ResponseInit, DirectContent } from './responses/with-response.js'
 export type { CookieOptions } from './responses/http-fields.js'
 export type { JsonValue } from './responses/jsonable.js'
-export type { ValidationIssue, ValidationResult, WebhookCodec } from './webhooks/codec.js'
-export type { SendOptions, SendOutcome, DeliveryJob, WebhookDispatcher } from './webhooks/send.js'
-export type { VerifyOptions } from './webhooks/verify.js'
+export type { ValidationIssue, ValidationResult, WebhookCodec, HasWebhookCodec } from './webhooks/codec.js'
+export type { SendOptions, SendOutcome, DeliveryJob, WebhookDispatcher, PrepareOptions, PrepareResult, DeliverOptions, DeliveryHooks } from './webhooks/send.js'
+export type { VerifyOptions, VerificationFailure } from './webhooks/verify.js'
 export type { ReplayStore } from './webhooks/replay-store.js'
