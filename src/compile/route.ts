@@ -46,6 +46,11 @@ class BodyError extends Error {
   }
 }
 
+function sentBody (request: FastifyRequest): { value: unknown } | undefined {
+  const text = (request as unknown as Record<symbol, string | undefined>)[kBodyText]
+  return text === undefined ? undefined : { value: JSON.parse(text) }
+}
+
 /** A body that was not sent as JSON, kept so validation can report it as FastAPI does. */
 class NonJsonBody {
   constructor (readonly bytes: Buffer) {}
@@ -57,11 +62,16 @@ const NOT_FOUND = new HttpError(404, 'Not Found')
 // Body parsers (per route: each route plugin is its own encapsulation context)
 // ---------------------------------------------------------------------------------------------
 
+// The body's text, kept on the request so that a failing validation can report each input as
+// it was sent (Ajv's data has defaults and removals applied). Only the failure path reads it.
+const kBodyText = Symbol('routecraft.bodyText')
+
 const JSON_TYPE = /^application\/(?:[^;\s/]+\+)?json(?:\s*;|$)/i
 
-function parseJson (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+function parseJson (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
   const text = typeof body === 'string' ? body : body.toString('utf8')
   if (text.length === 0) { done(null, undefined); return }
+  ;(req as unknown as Record<symbol, string>)[kBodyText] = text
   let value: unknown
   try {
     value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
@@ -289,7 +299,7 @@ function makeHandler (
       } else {
         const checked = vBody(body)
         if (checked.ok) request.body = checked.value
-        else (issues ??= []).push(...toIssues(checked.errors, ['body']))
+        else (issues ??= []).push(...toIssues(checked.errors, ['body'], sentBody(request)))
       }
     }
     if (issues !== undefined) throw new RequestValidationError(issues)

@@ -187,8 +187,27 @@ function fmt (v: unknown): string {
 
 const PARAMETER_PARTS = new Set<unknown>(['path', 'query', 'header', 'cookie'])
 
-function issue (e: ErrorObject, prefix: Array<string | number>): ValidationIssue {
-  const loc = [...prefix, ...pointerToLoc(e.instancePath)]
+const PARSING: Record<string, [string, string]> = {
+  integer: ['int_parsing', 'Input should be a valid integer, unable to parse string as an integer'],
+  number: ['float_parsing', 'Input should be a valid number, unable to parse string as a number'],
+  boolean: ['bool_parsing', 'Input should be a valid boolean, unable to interpret input'],
+}
+
+/** The value at a JSON pointer of `root`, own properties only. */
+function at (root: unknown, path: ReadonlyArray<string | number>): unknown {
+  let node = root
+  for (const seg of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, seg)) return undefined
+    node = (node as Record<string | number, unknown>)[seg]
+  }
+  return node
+}
+
+function issue (e: ErrorObject, prefix: Array<string | number>, original: { value: unknown } | undefined): ValidationIssue {
+  const path = pointerToLoc(e.instancePath)
+  const loc = [...prefix, ...path]
+  // Pydantic reports the input as it was sent; Ajv's data has defaults and removals applied.
+  if (original !== undefined) e = { ...e, data: at(original.value, path) }
   const p = e.params as Record<string, unknown>
   switch (e.keyword) {
     case 'required':
@@ -197,7 +216,9 @@ function issue (e: ErrorObject, prefix: Array<string | number>): ValidationIssue
       return { type: 'missing', loc: [...loc, String(p.missingProperty)], msg: 'Field required', input: PARAMETER_PARTS.has(prefix[0]) && e.instancePath === '' ? null : e.data ?? null }
     case 'type': {
       const t = Array.isArray(p.type) ? String(p.type[0]) : String(p.type)
-      const [type, msg] = typeNames[t] ?? ['type_error', `Input should be of type ${t}`]
+      // A parameter arrives as a string: Pydantic says it could not parse it.
+      const parsing = typeof e.data === 'string' && PARAMETER_PARTS.has(prefix[0]) ? PARSING[t] : undefined
+      const [type, msg] = parsing ?? typeNames[t] ?? ['type_error', `Input should be of type ${t}`]
       return { type, loc, msg, input: e.data }
     }
     case 'minLength':
@@ -241,14 +262,14 @@ function issue (e: ErrorObject, prefix: Array<string | number>): ValidationIssue
  * Ajv's errors in FastAPI's shape. Errors from inside the branches of an `anyOf`/`oneOf` are
  * dropped in favour of the one error for the union, so that one bad value gives one entry.
  */
-export function toIssues (errors: readonly ErrorObject[] | null | undefined, prefix: Array<string | number>): ValidationIssue[] {
+export function toIssues (errors: readonly ErrorObject[] | null | undefined, prefix: Array<string | number>, original?: { value: unknown }): ValidationIssue[] {
   if (errors == null) return []
   const unions = errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf').map(e => e.schemaPath)
   const out: ValidationIssue[] = []
   for (const e of errors) {
     if (e.keyword === 'if') continue
     if (unions.some(u => e.schemaPath !== u && e.schemaPath.startsWith(u + '/'))) continue
-    out.push(issue(e, prefix))
+    out.push(issue(e, prefix, original))
   }
   return out
 }
@@ -271,8 +292,9 @@ export function toIssues (errors: readonly ErrorObject[] | null | undefined, pre
  * ```
  */
 export function validate<S extends TSchema> (schema: S, value: unknown): ValidationResult<Static<S>> {
-  const result = compileBodyValidator(schema)(value === undefined ? undefined : structuredCloneSafe(value))
-  return result.ok ? { ok: true, value: result.value as Static<S> } : { ok: false, errors: toIssues(result.errors, []) }
+  const copy = value === undefined ? undefined : structuredCloneSafe(value)
+  const result = compileBodyValidator(schema)(copy)
+  return result.ok ? { ok: true, value: result.value as Static<S> } : { ok: false, errors: toIssues(result.errors, [], copy === value ? undefined : { value }) }
 }
 
 function structuredCloneSafe (value: unknown): unknown {

@@ -62,7 +62,7 @@ function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T>
       let copy: unknown
       try { copy = structuredClone(value) } catch { return { ok: false, errors: [{ type: 'value_error', loc: [], msg: 'Value error, the payload cannot be cloned (functions or class instances with private state)', input: null }] } }
       const result = check(copy)
-      return result.ok ? { ok: true, value: result.value as T } : { ok: false, errors: toIssues(result.errors, []) }
+      return result.ok ? { ok: true, value: result.value as T } : { ok: false, errors: toIssues(result.errors, [], { value }) }
     },
     serialize: value => serialize(value),
   }

@@ -5,7 +5,9 @@
  * `transformObject`, once, and cached by it.
  */
 import type { TSchema } from '@sinclair/typebox'
-import { RoutecraftError, defaultDetail } from '../errors.js'
+import { STATUS_CODES } from 'node:http'
+import { Kind } from '@sinclair/typebox'
+import { RoutecraftError } from '../errors.js'
 import { deepMerge } from './merge.js'
 import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, summaryFromName, type OperationRef } from './operation-id.js'
 import { SchemaComponents } from './schema.js'
@@ -61,7 +63,7 @@ function mediaSchema (schema: unknown, components: SchemaComponents): Json {
   return components.convert(schema)
 }
 
-function responsesOf (entry: RegistryEntry, method: string, components: SchemaComponents): { responses: Json; needs422: boolean } {
+function responsesOf (entry: RegistryEntry, components: SchemaComponents): { responses: Json; needs422: boolean } {
   const { op } = entry
   const responses: Json = {}
   const main = String(op.status)
@@ -71,7 +73,7 @@ function responsesOf (entry: RegistryEntry, method: string, components: SchemaCo
     : { description: 'Successful Response', content: { 'application/json': { schema: op.response === undefined ? {} : mediaSchema(op.response, components) } } }
   for (const [status, spec] of Object.entries(op.responses)) {
     const doc: Json = { ...(responses[status] as Json | undefined) }
-    doc.description = spec.description ?? (doc.description as string | undefined) ?? (/^\d+$/.test(status) ? defaultDetail(Number(status)) : 'Additional Response')
+    doc.description = spec.description ?? (doc.description as string | undefined) ?? statusDescription(status)
     const content: Json = { ...(doc.content as Json | undefined) }
     if (spec.schema !== undefined) content['application/json'] = { schema: mediaSchema(spec.schema, components) }
     for (const [media, value] of Object.entries(spec.content ?? {})) {
@@ -98,8 +100,30 @@ function responsesOf (entry: RegistryEntry, method: string, components: SchemaCo
   if (needs422) {
     responses['422'] = { description: 'Validation Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } }
   }
-  void method
   return { responses, needs422 }
+}
+
+const RANGE_DESCRIPTIONS: Record<string, string> = { '1XX': 'Information', '2XX': 'Success', '3XX': 'Redirection', '4XX': 'Client Error', '5XX': 'Server Error', default: 'Default Response' }
+
+/** FastAPI's default description of an additional response: the status's phrase. */
+function statusDescription (status: string): string {
+  return RANGE_DESCRIPTIONS[status] ?? STATUS_CODES[Number(status)] ?? 'Additional Response'
+}
+
+/**
+ * TypeBox schemas placed inside `openapiExtra` (the seed's YAML body) get the conversion body
+ * schemas get: `$id` schemas become component references, so the document never carries a
+ * raw `$id` and the schema that validates is the one documented.
+ */
+function convertEmbedded (value: unknown, components: SchemaComponents): unknown {
+  if (Array.isArray(value)) return value.map(v => convertEmbedded(v, components))
+  if (typeof value !== 'object' || value === null) return value
+  if (Kind in value) return components.convert(value)
+  const out: Json = {}
+  for (const key of Object.keys(value)) {
+    Object.defineProperty(out, key, { value: convertEmbedded((value as Json)[key], components), enumerable: true, writable: true, configurable: true })
+  }
+  return out
 }
 
 /** The name an operation goes by: declared, the handler's own, or from method and path. */
@@ -136,10 +160,10 @@ export function buildOperation (entry: RegistryEntry, method: string, operationI
   if (op.body !== undefined) {
     operation.requestBody = { content: { 'application/json': { schema: mediaSchema(op.body, components) } }, required: true }
   }
-  const { responses, needs422 } = responsesOf(entry, method, components)
+  const { responses, needs422 } = responsesOf(entry, components)
   operation.responses = responses
   if (entry.security.length > 0) operation.security = entry.security.map(s => ({ [s.schemeName]: [...(s.scopes ?? [])] }))
-  const merged = op.openapiExtra === undefined ? operation : deepMerge(operation, op.openapiExtra)
+  const merged = op.openapiExtra === undefined ? operation : deepMerge(operation, convertEmbedded(op.openapiExtra, components))
   return { operation: merged, needs422 }
 }
 

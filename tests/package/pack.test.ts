@@ -1,0 +1,187 @@
+/**
+ * The published package, as a user gets it: `npm pack` (which runs the `prepack` build to
+ * dist/ with .d.ts), install the tarball into an empty project, then import and typecheck
+ * `routecraft` there, outside this repository.
+ *
+ * Dependencies come from npm's cache (`npm install --offline`): `npm ci` of the repository has
+ * just put every tarball there. When the cache lacks what an offline install needs (a fresh
+ * machine after `npm ci` has tarballs but no registry metadata), the test falls back to
+ * unpacking the tarball itself into `node_modules/routecraft` and symlinking every other entry
+ * of the repository's `node_modules`: the package's own files still come only from the
+ * tarball, which is what this test is about. The comment in the output says which was used.
+ */
+import t from 'tap'
+import { execFile } from 'node:child_process'
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repo = fileURLToPath(new URL('../../', import.meta.url))
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function run (cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<Run> {
+  return new Promise(resolve => {
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) })
+      })
+  })
+}
+
+t.setTimeout(300_000)
+
+t.test('npm pack → install in an empty project → import and typecheck routecraft', async t => {
+  const work = await mkdtemp(join(tmpdir(), 'routecraft-pack-'))
+  t.teardown(() => rm(work, { recursive: true, force: true }))
+  const packDir = join(work, 'pack')
+  const project = join(work, 'project')
+  await mkdir(packDir)
+  await mkdir(project)
+
+  // -- npm pack (runs prepack: the build) -----------------------------------------------------
+  const packed = await run(npm, ['pack', '--json', '--pack-destination', packDir], repo)
+  t.equal(packed.code, 0, 'npm pack succeeds', { stderr: packed.stderr.slice(-4000) })
+  if (packed.code !== 0) return
+  const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>
+  const entry = info[0]!
+  t.equal(entry.name, 'routecraft')
+  const files = entry.files.map(f => f.path)
+  for (const wanted of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'docs/errors.md']) {
+    t.ok(files.includes(wanted), `the tarball contains ${wanted}`)
+  }
+  t.notOk(files.some(f => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('playground/') || f.startsWith('node_modules/')),
+    'the tarball holds no sources, tests, playground or node_modules')
+  t.notOk(files.some(f => f.endsWith('.test.js') || f.endsWith('.tgz')), 'no test files or tarballs inside')
+  const tgz = join(packDir, entry.filename)
+  t.ok(existsSync(tgz), 'the tarball was written to the pack destination')
+
+  // The export map the package declares points at files the tarball holds.
+  const manifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; import?: string }>; dependencies: Record<string, string> }
+  t.same(manifest.exports['.'], { types: './dist/index.d.ts', import: './dist/index.js' })
+
+  // -- an empty project ----------------------------------------------------------------------
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'routecraft-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2))
+  const installed = await run(npm, ['install', '--offline', '--no-audit', '--no-fund', tgz], project)
+  let how: string
+  if (installed.code === 0) {
+    how = 'npm install --offline of the tarball (dependencies from the npm cache)'
+    const pkg = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }
+    t.match(pkg.dependencies?.routecraft ?? '', /\.tgz$/, 'the project depends on the tarball')
+  } else {
+    how = 'fallback: tarball unpacked into node_modules/routecraft, dependencies symlinked from the repository'
+    t.comment(`offline install failed (${installed.stderr.split('\n').find(l => /error code|ERR!/i.test(l))?.trim() ?? 'no message'}); using the fallback`)
+    await rm(join(project, 'node_modules'), { recursive: true, force: true })
+    const modules = join(project, 'node_modules')
+    await mkdir(join(modules, 'routecraft'), { recursive: true })
+    const untar = await run('tar', ['-xzf', tgz, '-C', join(modules, 'routecraft'), '--strip-components=1'], project)
+    t.equal(untar.code, 0, 'the tarball unpacks', { stderr: untar.stderr })
+    for (const name of await readdir(join(repo, 'node_modules'))) {
+      if (name === 'routecraft' || name.startsWith('.')) continue
+      await symlink(join(repo, 'node_modules', name), join(modules, name), 'dir')
+    }
+  }
+  t.comment(`installed by ${how}`)
+  const pkgDir = join(project, 'node_modules', 'routecraft')
+  t.ok(existsSync(join(pkgDir, 'dist', 'index.js')), 'dist/index.js is installed')
+  t.ok(existsSync(join(pkgDir, 'dist', 'index.d.ts')), 'dist/index.d.ts is installed')
+  t.notOk(existsSync(join(pkgDir, 'src')), 'no sources are installed')
+  for (const dep of Object.keys(manifest.dependencies)) {
+    t.ok(existsSync(join(project, 'node_modules', ...dep.split('/'))), `dependency ${dep} is resolvable from the project`)
+  }
+
+  // -- (a) import and serve one route through inject -----------------------------------------
+  const script = `
+    const m = await import('routecraft')
+    const { default: Fastify } = await import('fastify')
+    const { Type } = await import('@sinclair/typebox')
+    for (const name of ['route', 'openapi', 'webhook', 'basicAuth', 'dependency', 'HttpError', 'jsonable']) {
+      if (!(name in m)) throw new Error('missing export ' + name)
+    }
+    const app = Fastify()
+    await app.register(m.openapi({ info: { title: 'packed', version: '1.0.0' } }))
+    await app.register(m.route({
+      method: 'POST', url: '/items/{item_id}',
+      params: Type.Object({ item_id: Type.String() }),
+      body: Type.Object({ price: Type.Number() }),
+      response: Type.Object({ id: Type.String(), price: Type.Number() }),
+      status: 201,
+      handler: function create_item ({ params, body }) { return { id: params.item_id, price: body.price, secret: 'x' } },
+    }))
+    const res = await app.inject({ method: 'POST', url: '/items/a1', payload: { price: 2.5 } })
+    const bad = await app.inject({ method: 'POST', url: '/items/a1', payload: { price: 'free' } })
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    await app.close()
+    process.stdout.write(JSON.stringify({ status: res.statusCode, body: res.body, bad: bad.statusCode, badBody: bad.json(),
+      openapi: doc.openapi, operationId: doc.paths['/items/{item_id}'].post.operationId }))
+  `
+  const smoke = await run(process.execPath, ['--input-type=module', '-e', script], project, 60_000)
+  t.equal(smoke.code, 0, 'the import script runs', { stderr: smoke.stderr })
+  if (smoke.code === 0) {
+    t.same(JSON.parse(smoke.stdout), {
+      status: 201,
+      body: '{"id":"a1","price":2.5}',
+      bad: 422,
+      badBody: { detail: [{ type: 'float_type', loc: ['body', 'price'], msg: 'Input should be a valid number', input: 'free' }] },
+      openapi: '3.1.0',
+      operationId: 'create_item_items__item_id__post',
+    })
+  }
+
+  // -- (b) typecheck a consumer file against the shipped .d.ts -------------------------------
+  await writeFile(join(project, 'consumer.ts'), `
+import Fastify from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { route, openapi, HttpError, type RoutePlugin } from 'routecraft'
+
+const plugin: RoutePlugin = route({
+  method: 'GET',
+  url: '/items/{item_id}',
+  params: Type.Object({ item_id: Type.String() }),
+  response: Type.Object({ id: Type.String(), price: Type.Number() }),
+  handler: function read_item ({ params }) {
+    const id: string = params.item_id
+    if (id === '') throw new HttpError(404, 'Item not found')
+    return { id, price: 1 }
+  },
+})
+
+route({
+  method: 'GET',
+  url: '/items/{item_id}',
+  params: Type.Object({ item_id: Type.String() }),
+  handler: ({ params }) => {
+    // @ts-expect-error -- item_id is a string, inferred from the params schema
+    const n: number = params.item_id
+    return n
+  },
+})
+
+// @ts-expect-error -- FETCH is not an HTTP method
+route({ method: 'FETCH', url: '/x', handler: () => null })
+
+const app = Fastify()
+await app.register(openapi())
+await app.register(plugin)
+`)
+  const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc')
+  const checked = await run(process.execPath, [tsc, '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict',
+    '--typeRoots', join(repo, 'node_modules', '@types'), '--types', 'node', 'consumer.ts'], project, 120_000)
+  t.equal(checked.code, 0, 'the consumer file typechecks against dist/index.d.ts (and both @ts-expect-error lines are needed)',
+    { stdout: checked.stdout, stderr: checked.stderr })
+
+  // The check can fail: without the expected error, @ts-expect-error itself is an error.
+  await writeFile(join(project, 'broken.ts'), `
+import { route } from 'routecraft'
+// @ts-expect-error -- GET is a valid method, so this expectation is unused
+route({ method: 'GET', url: '/x', handler: () => null })
+`)
+  const broken = await run(process.execPath, [tsc, '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict',
+    '--typeRoots', join(repo, 'node_modules', '@types'), '--types', 'node', 'broken.ts'], project, 120_000)
+  t.not(broken.code, 0, 'an unused @ts-expect-error fails the typecheck: types really came from the package')
+  t.match(broken.stdout, /TS2578/, 'TS2578: unused @ts-expect-error')
+})
