@@ -8,6 +8,8 @@
  * - {@link HttpError}: a request-time failure that becomes the response `{ "detail": … }`.
  */
 
+import { assertHeaderName, assertHeaderValue } from './responses/http-fields.js'
+
 // ---------------------------------------------------------------------------------------------
 // Codes
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +104,14 @@ export class HttpError extends Error {
     super(typeof detail === 'string' ? detail : `HTTP ${status}`)
     this.status = status
     this.detail = detail === undefined ? defaultDetail(status) : detail
-    this.headers = { ...headers }
+    // Checked here, like every header routecraft sends: a CR/LF or a character HTTP forbids
+    // fails at the throw site, not as Node's ERR_INVALID_CHAR when the response is written.
+    const checked: Record<string, string> = {}
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      assertHeaderName(name)
+      checked[name] = assertHeaderValue(name, value)
+    }
+    this.headers = checked
   }
 
   /** Fastify reads `statusCode`. */
