@@ -20,7 +20,7 @@ import { mergePartSchemas, planDependencies, planSecurity, solveDependencies, ty
 import { scopeDependencies } from './scope.js'
 import { applyParts, sendDirect } from './send.js'
 import { TemporalResponse } from '../responses/temporal.js'
-import { isDirectResponse } from '../responses/with-response.js'
+import { DirectResponse } from '../responses/with-response.js'
 import { jsonable } from '../responses/jsonable.js'
 import { registryFor, toOpenApiPath, type RegistryEntry } from '../openapi/registry.js'
 import type { Operation } from '../declare/operation.js'
@@ -57,6 +57,8 @@ class NonJsonBody {
 }
 
 const NOT_FOUND = new HttpError(404, 'Not Found')
+// With the charset, as Fastify sends JSON; Fastify then has nothing to append.
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 // ---------------------------------------------------------------------------------------------
 // Body parsers (per route: each route plugin is its own encapsulation context)
@@ -309,17 +311,18 @@ function makeHandler (
     let out = userHandler(ctx)
     if (out instanceof Promise) out = await out
 
-    if (reply.sent || out === reply) return reply // the handler answered through the escape hatch
-    if (isDirectResponse(out)) return sendDirect(reply, out, ctx.touched)
+    // The handler answered through the escape hatch (returning reply, or nothing after send()).
+    if (out === reply || reply.sent) return reply
+    if (out instanceof DirectResponse) return sendDirect(reply, out, ctx.touched)
     const temporal = ctx.touched
     const status = temporal === undefined ? defaultStatus : temporal.status
     const empty = status === 204 || status === 304 || status < 200
     // Serialize before writing any header, so that a failure leaves a clean 500.
     const payload = empty ? undefined : (byStatus.get(status) ?? fallback)(out)
     if (temporal !== undefined) applyParts(reply, temporal)
-    reply.code(status)
+    if (status !== 200) reply.code(status)
     if (payload === undefined) return reply.send()
-    return reply.header('content-type', 'application/json').send(payload)
+    return reply.header('content-type', JSON_CONTENT_TYPE).send(payload)
   }
 }
 

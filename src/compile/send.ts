@@ -4,7 +4,7 @@
 import type { FastifyReply } from 'fastify'
 import { Readable } from 'node:stream'
 import { stringifySetCookie } from 'cookie'
-import type { CookieToSet, ResponseParts } from '../responses/temporal.js'
+import { kEntries, type CookieToSet, type ResponseParts } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
 import { jsonable } from '../responses/jsonable.js'
 import { RoutecraftError } from '../errors.js'
@@ -21,7 +21,7 @@ function cookieHeader (reply: FastifyReply, cookie: CookieToSet): string {
     }
     value = sign.call(reply, value)
   }
-  return stringifySetCookie({ name: cookie.name, value, ...options })
+  return stringifySetCookie({ ...options, name: cookie.name, value })
 }
 
 /**
@@ -31,22 +31,19 @@ function cookieHeader (reply: FastifyReply, cookie: CookieToSet): string {
 export function applyParts (reply: FastifyReply, parts: ResponseParts, skipHeaders?: ReadonlySet<string>, skipCookies?: ReadonlySet<string>): void {
   // Cookies are serialized (and signed) first: if one cannot be, nothing has been written yet.
   let cookies: string[] | undefined
-  if (parts.hasCookies) {
+  const stored = parts[kEntries]
+  if (stored.size > 0) {
     cookies = []
-    for (const cookie of parts.cookies) {
-      if (skipCookies?.has(cookieKey(cookie)) !== true) cookies.push(cookieHeader(reply, cookie))
+    for (const [key, cookie] of stored) {
+      if (skipCookies?.has(key) !== true) cookies.push(cookieHeader(reply, cookie))
     }
   }
-  for (const [name, values] of parts.headers.entries()) {
-    if (skipHeaders?.has(name.toLowerCase()) === true) continue
+  for (const [lower, { name, values }] of parts.headers[kEntries]) {
+    if (skipHeaders?.has(lower) === true) continue
     reply.header(name, values.length === 1 ? values[0] : [...values])
   }
   // Fastify appends to set-cookie rather than replacing it.
   if (cookies !== undefined) for (const line of cookies) reply.header('set-cookie', line)
-}
-
-function cookieKey (c: CookieToSet): string {
-  return `${c.name};${c.options.path ?? ''};${c.options.domain ?? ''}`
 }
 
 /**
@@ -70,10 +67,7 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     type = direct.mediaType ?? 'application/json'
   }
   if (temporal !== undefined) {
-    const ownHeaders = new Set<string>()
-    for (const [name] of direct.headers.entries()) ownHeaders.add(name.toLowerCase())
-    const ownCookies = new Set(direct.cookies.map(cookieKey))
-    applyParts(reply, temporal, ownHeaders, ownCookies)
+    applyParts(reply, temporal, new Set(direct.headers[kEntries].keys()), new Set(direct[kEntries].keys()))
   }
   applyParts(reply, direct)
   return reply.code(direct.status).type(type).send(body)

@@ -126,7 +126,7 @@ export interface CookieOptions {
  * const effective = { ...cookieDefaults, ...options }
  * ```
  */
-export const cookieDefaults = { path: '/', sameSite: 'lax' } as const
+export const cookieDefaults = Object.freeze({ path: '/', sameSite: 'lax' } as const)
 
 const cookieOptionKeys: ReadonlySet<string> = new Set([
   'path', 'domain', 'maxAge', 'expires', 'httpOnly', 'secure', 'sameSite', 'partitioned', 'priority', 'signed',

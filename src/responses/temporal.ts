@@ -7,6 +7,9 @@
 import { assertCookie, assertHeaderName, assertHeaderValue, cookieDefaults, type CookieOptions } from './http-fields.js'
 import { RoutecraftError } from '../errors.js'
 
+/** Internal access to the stored headers and cookies, without copies (for the sender). */
+export const kEntries = Symbol('routecraft.entries')
+
 export type { CookieOptions }
 
 /** One cookie to send, as set (last one for a name, path and domain wins). */
@@ -65,6 +68,9 @@ export class ResponseHeaders {
 
   /** How many header names are set. */
   get size (): number { return this.#map.size }
+
+  /** The stored entries, for the sender (no generator, no copy). */
+  get [kEntries] (): ReadonlyMap<string, { readonly name: string; readonly values: readonly string[] }> { return this.#map }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,8 +103,9 @@ export class ResponseParts {
    * must then be registered.
    */
   setCookie (name: string, value: string, options?: CookieOptions): this {
-    const merged: CookieOptions = { ...cookieDefaults, ...options }
-    assertCookie(name, value, merged)
+    // Without options, the (valid, frozen) defaults are shared rather than copied and checked.
+    const merged: CookieOptions = options === undefined ? cookieDefaults : { ...cookieDefaults, ...options }
+    assertCookie(name, value, options === undefined ? undefined : merged)
     this.#cookies.set(`${name};${merged.path ?? ''};${merged.domain ?? ''}`, { name, value, options: merged })
     return this
   }
@@ -115,6 +122,9 @@ export class ResponseParts {
 
   /** Whether any cookie was set. */
   get hasCookies (): boolean { return this.#cookies.size > 0 }
+
+  /** The stored cookies by key, for the sender (no copy). */
+  get [kEntries] (): ReadonlyMap<string, CookieToSet> { return this.#cookies }
 }
 
 /**

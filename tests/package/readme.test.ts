@@ -16,11 +16,12 @@ import t from 'tap'
 import { execFile } from 'node:child_process'
 
 // The snippets run in child processes with a loader of their own: keep tap's coverage hooks
-// (NODE_OPTIONS) out of them, or their differently transformed source would be merged into
-// the coverage of src/.
+// (NODE_OPTIONS, NODE_V8_COVERAGE) out of them, or their differently transformed source would
+// be merged into the coverage of src/.
 function uninstrumented (): NodeJS.ProcessEnv {
   const env = { ...process.env }
   delete env.NODE_OPTIONS
+  delete env.NODE_V8_COVERAGE
   return env
 }
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
