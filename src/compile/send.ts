@@ -6,22 +6,26 @@ import { Readable } from 'node:stream'
 import { stringifySetCookie } from 'cookie'
 import { kEntries, type CookieToSet, type ResponseParts } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
-import { jsonable } from '../responses/jsonable.js'
 import { RoutecraftError } from '../errors.js'
+import { serializeJson } from './serialize.js'
 
 type Signer = (value: string) => string
 
 function cookieHeader (reply: FastifyReply, cookie: CookieToSet): string {
-  const { signed, ...options } = cookie.options
+  const o = cookie.options
   let value = cookie.value
-  if (signed === true) {
+  if (o.signed === true) {
     const sign = (reply as unknown as { signCookie?: Signer }).signCookie
     if (typeof sign !== 'function') {
       throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie "${cookie.name}" is signed, but @fastify/cookie is not registered with a secret`)
     }
     value = sign.call(reply, value)
   }
-  return stringifySetCookie({ ...options, name: cookie.name, value })
+  // One object shape for every cookie (no spread): the cookie package reads these fields.
+  return stringifySetCookie({
+    name: cookie.name, value, path: o.path, domain: o.domain, maxAge: o.maxAge, expires: o.expires,
+    httpOnly: o.httpOnly, secure: o.secure, sameSite: o.sameSite, partitioned: o.partitioned, priority: o.priority,
+  })
 }
 
 /**
@@ -34,12 +38,12 @@ export function applyParts (reply: FastifyReply, parts: ResponseParts, skipHeade
   const stored = parts[kEntries]
   if (stored.size > 0) {
     cookies = []
-    for (const [key, cookie] of stored) {
-      if (skipCookies?.has(key) !== true) cookies.push(cookieHeader(reply, cookie))
+    for (const cookie of stored.values()) {
+      if (skipCookies?.has(cookie.key) !== true) cookies.push(cookieHeader(reply, cookie))
     }
   }
-  for (const [lower, { name, values }] of parts.headers[kEntries]) {
-    if (skipHeaders?.has(lower) === true) continue
+  for (const { name, values } of parts.headers[kEntries].values()) {
+    if (skipHeaders?.has(name.toLowerCase()) === true) continue
     reply.header(name, values.length === 1 ? values[0] : [...values])
   }
   // Fastify appends to set-cookie rather than replacing it.
@@ -63,7 +67,7 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
   } else {
     // Any other value is JSON. A value that cannot be JSON (a cycle) throws here, before
     // anything is written, and becomes a clean, logged 500 in the route's error handler.
-    body = JSON.stringify(jsonable(content)) ?? 'null'
+    body = serializeJson(content)
     type = direct.mediaType ?? 'application/json'
   }
   if (temporal !== undefined) {

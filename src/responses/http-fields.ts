@@ -46,7 +46,11 @@ const forbiddenValueChar = /[^\t\x20-\x7e\x80-\xff]/
  * assertHeaderName('X Request')    // throws RoutecraftError RC_ERR_RESPONSE_HEADER
  * ```
  */
+// Names already found valid: handlers set the same few headers on every request.
+const knownNames = new Set<string>()
+
 export function assertHeaderName (name: unknown): asserts name is string {
+  if (typeof name === 'string' && knownNames.has(name)) return
   if (typeof name !== 'string') {
     throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', `a header name must be a string, got ${describe(name)}`)
   }
@@ -54,6 +58,7 @@ export function assertHeaderName (name: unknown): asserts name is string {
     throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
       `header name ${quote(name)} is not a valid HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only)`)
   }
+  if (knownNames.size < 512) knownNames.add(name)
 }
 
 /**

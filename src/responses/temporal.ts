@@ -14,6 +14,8 @@ export type { CookieOptions }
 
 /** One cookie to send, as set (last one for a name, path and domain wins). */
 export interface CookieToSet {
+  /** `name;path;domain`: what makes two cookies the same cookie. */
+  readonly key: string
   readonly name: string
   readonly value: string
   readonly options: CookieOptions
@@ -106,7 +108,8 @@ export class ResponseParts {
     // Without options, the (valid, frozen) defaults are shared rather than copied and checked.
     const merged: CookieOptions = options === undefined ? cookieDefaults : { ...cookieDefaults, ...options }
     assertCookie(name, value, options === undefined ? undefined : merged)
-    this.#cookies.set(`${name};${merged.path ?? ''};${merged.domain ?? ''}`, { name, value, options: merged })
+    const key = `${name};${merged.path ?? ''};${merged.domain ?? ''}`
+    this.#cookies.set(key, { key, name, value, options: merged })
     return this
   }
 
