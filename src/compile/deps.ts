@@ -129,20 +129,41 @@ class DependencyContext {
 
 const NO_DEPS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>
 
-/** Solves `plan` for one request; returns the route's `deps` object. */
-export async function solveDependencies (plan: DependencyPlan, source: SolveSource): Promise<Record<string, unknown>> {
+/**
+ * Solves `plan` for one request; returns the route's `deps` object — synchronously while every
+ * resolve is synchronous (no promise, no microtask: the common case of guards and parsers), and
+ * as a promise from the first resolve that returns one.
+ */
+export function solveDependencies (plan: DependencyPlan, source: SolveSource): Record<string, unknown> | Promise<Record<string, unknown>> {
   const values: unknown[] = new Array(plan.nodes.length)
   for (let i = 0; i < plan.nodes.length; i++) {
-    const node = plan.nodes[i] as PlanNode
-    let deps = NO_DEPS
-    if (node.inputs.length > 0) {
-      deps = {}
-      for (const [key, index] of node.inputs) deps[key] = values[index]
-    }
-    let value = node.record.resolve(new DependencyContext(source, deps) as never)
+    const value = resolveNode(plan.nodes[i] as PlanNode, values, source)
+    if (value instanceof Promise) return finishAsync(plan, source, values, i, value)
+    values[i] = value
+  }
+  return outputs(plan, values)
+}
+
+async function finishAsync (plan: DependencyPlan, source: SolveSource, values: unknown[], from: number, pending: Promise<unknown>): Promise<Record<string, unknown>> {
+  values[from] = await pending
+  for (let i = from + 1; i < plan.nodes.length; i++) {
+    let value = resolveNode(plan.nodes[i] as PlanNode, values, source)
     if (value instanceof Promise) value = await value
     values[i] = value
   }
+  return outputs(plan, values)
+}
+
+function resolveNode (node: PlanNode, values: unknown[], source: SolveSource): unknown {
+  let deps = NO_DEPS
+  if (node.inputs.length > 0) {
+    deps = {}
+    for (const [key, index] of node.inputs) deps[key] = values[index]
+  }
+  return node.record.resolve(new DependencyContext(source, deps) as never)
+}
+
+function outputs (plan: DependencyPlan, values: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, index] of plan.outputs) out[key] = values[index]
   return out

@@ -304,7 +304,10 @@ function makeHandler (
     if (issues !== undefined) throw new RequestValidationError(issues)
 
     const ctx = new ContextClass(request, reply, cookies, defaultStatus)
-    if (plan !== undefined) ctx.deps = await solveDependencies(plan, ctx)
+    if (plan !== undefined) {
+      const deps = solveDependencies(plan, ctx)
+      ctx.deps = deps instanceof Promise ? await deps : deps
+    }
     let out = userHandler(ctx)
     if (out instanceof Promise) out = await out
 
