@@ -36,10 +36,13 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
   const visiting: DependencyRecord[] = []
 
   const visit = (record: DependencyRecord): number => {
+    /* c8 ignore start -- dependencies are frozen when declared, so a cycle cannot be built;
+       the check stays as the guarantee behind RC_ERR_DEPENDENCY_CYCLE */
     if (visiting.includes(record)) {
       const names = [...visiting.slice(visiting.indexOf(record)), record].map(r => r.name ?? `#${r.id}`)
       throw new RoutecraftError('RC_ERR_DEPENDENCY_CYCLE', `${where}: dependency cycle ${names.join(' → ')}`)
     }
+    /* c8 ignore stop */
     if (record.cache) {
       const hit = cached.get(record)
       if (hit !== undefined) return hit

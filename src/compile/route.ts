@@ -46,9 +46,9 @@ class BodyError extends Error {
   }
 }
 
-function sentBody (request: FastifyRequest): { value: unknown } | undefined {
-  const text = (request as unknown as Record<symbol, string | undefined>)[kBodyText]
-  return text === undefined ? undefined : { value: JSON.parse(text) }
+function sentBody (request: FastifyRequest): { value: unknown } {
+  // Set by parseJson for every body that reaches validation (empty bodies stop earlier).
+  return { value: JSON.parse((request as unknown as Record<symbol, string>)[kBodyText] as string) }
 }
 
 /** A body that was not sent as JSON, kept so validation can report it as FastAPI does. */
@@ -70,8 +70,7 @@ const kBodyText = Symbol('routecraft.bodyText')
 
 const JSON_TYPE = /^application\/(?:[^;\s/]+\+)?json(?:\s*;|$)/i
 
-function parseJson (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
-  const text = typeof body === 'string' ? body : body.toString('utf8')
+function parseJson (req: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void): void {
   if (text.length === 0) { done(null, undefined); return }
   ;(req as unknown as Record<symbol, string>)[kBodyText] = text
   let value: unknown
@@ -138,12 +137,8 @@ function parseCookies (request: FastifyRequest): Record<string, string | undefin
   if (parsed !== undefined) return parsed
   const header = request.headers.cookie
   if (header === undefined || header === '') return {}
-  try {
-    return parseCookie(header)
-  } catch {
-    /* c8 ignore next 2 -- cookie's parser does not throw on strings; kept for safety */
-    return {}
-  }
+  // The cookie package never throws on a string header (malformed pairs are skipped).
+  return parseCookie(header)
 }
 
 /** `ctx`: reads from the request, creates the temporal response on first use. */

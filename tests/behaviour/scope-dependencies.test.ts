@@ -62,3 +62,16 @@ t.test('dependencies() refuses what is not a dependency', async t => {
   t.throws(() => dependencies(42 as never), { code: 'RC_ERR_DEPENDENCY_SHAPE' })
   t.throws(() => dependencies(42 as never), RoutecraftError)
 })
+
+t.test('dependencies() registered twice in one scope: both apply, in order', async t => {
+  const order: string[] = []
+  const a = dependency({ resolve: function a () { order.push('a') } })
+  const b = dependency({ resolve: function b () { order.push('b') } })
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(dependencies(a))
+  await app.register(dependencies(b))
+  await app.register(route({ method: 'GET', url: '/', handler: function root () { return 'ok' } }))
+  t.equal((await app.inject('/')).statusCode, 200)
+  t.same(order, ['a', 'b'])
+})
