@@ -8,6 +8,7 @@
  * - {@link HttpError}: a request-time failure that becomes the response `{ "detail": … }`.
  */
 
+import { STATUS_CODES } from 'node:http'
 import { assertHeaderName, assertHeaderValue } from './responses/http-fields.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -138,5 +139,5 @@ const reasons: Record<number, string> = {
 
 /** The reason phrase FastAPI (Starlette) uses as the default detail. */
 export function defaultDetail (status: number): string {
-  return reasons[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
+  return reasons[status] ?? STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
 }

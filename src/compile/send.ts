@@ -4,7 +4,7 @@
 import type { FastifyReply } from 'fastify'
 import { Readable } from 'node:stream'
 import { stringifySetCookie } from 'cookie'
-import { kEntries, type CookieToSet, type ResponseParts } from '../responses/temporal.js'
+import { kEntries, kHeaders, type CookieToSet, type ResponseParts } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
 import { RoutecraftError } from '../errors.js'
 import { serializeJson } from './serialize.js'
@@ -42,9 +42,12 @@ export function applyParts (reply: FastifyReply, parts: ResponseParts, skipHeade
       if (skipCookies?.has(cookie.key) !== true) cookies.push(cookieHeader(reply, cookie))
     }
   }
-  for (const { name, values } of parts.headers[kEntries].values()) {
-    if (skipHeaders?.has(name.toLowerCase()) === true) continue
-    reply.header(name, values.length === 1 ? values[0] : [...values])
+  const headers = parts[kHeaders]
+  if (headers !== undefined) {
+    for (const { name, values } of headers[kEntries].values()) {
+      if (skipHeaders?.has(name.toLowerCase()) === true) continue
+      reply.header(name, values.length === 1 ? values[0] : [...values])
+    }
   }
   // Fastify appends to set-cookie rather than replacing it.
   if (cookies !== undefined) for (const line of cookies) reply.header('set-cookie', line)
@@ -71,7 +74,7 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     type = direct.mediaType ?? 'application/json'
   }
   if (temporal !== undefined) {
-    applyParts(reply, temporal, new Set(direct.headers[kEntries].keys()), new Set(direct[kEntries].keys()))
+    applyParts(reply, temporal, new Set(direct[kHeaders]?.[kEntries].keys()), new Set(direct[kEntries].keys()))
   }
   applyParts(reply, direct)
   return reply.code(direct.status).type(type).send(body)

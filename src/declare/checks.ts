@@ -32,7 +32,7 @@ export function checkSchema (value: unknown, slot: string, where: string, object
   if (!isTypeBox(value)) {
     throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `${where}: ${slot} must be a TypeBox schema (Type.Object(...), Type.String(), …), got ${describe(value)}`)
   }
-  if (object && (value.type !== 'object' || typeof value.properties !== 'object')) {
+  if (object && (value.type !== 'object' || typeof value.properties !== 'object' || value.properties === null)) {
     throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `${where}: ${slot} must be a Type.Object(...) schema, one property per ${slot === 'params' ? 'path parameter' : slot === 'query' ? 'query parameter' : slot === 'headers' ? 'header' : 'cookie'}`)
   }
   return value

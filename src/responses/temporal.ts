@@ -9,6 +9,8 @@ import { RoutecraftError } from '../errors.js'
 
 /** Internal access to the stored headers and cookies, without copies (for the sender). */
 export const kEntries = Symbol('routecraft.entries')
+/** Internal access to the headers object only if it exists. */
+export const kHeaders = Symbol('routecraft.headers')
 
 export type { CookieOptions }
 
@@ -80,15 +82,24 @@ export class ResponseHeaders {
 // ---------------------------------------------------------------------------------------------
 
 /** Status, headers and cookies; the interface of both `ctx.response` and `withResponse()`. */
+const NO_COOKIES: ReadonlyMap<string, CookieToSet> = new Map()
+
 export class ResponseParts {
   #status: number
-  readonly headers = new ResponseHeaders()
-  readonly #cookies = new Map<string, CookieToSet>()
+  // Both created on first use: most responses set a header or a cookie, rarely both.
+  #headers: ResponseHeaders | undefined
+  #cookies: Map<string, CookieToSet> | undefined
 
   constructor (status: number) {
     this.#status = 200
-    this.status = status
+    if (status !== 200) this.status = status
   }
+
+  /** The response headers. */
+  get headers (): ResponseHeaders { return (this.#headers ??= new ResponseHeaders()) }
+
+  /** The headers if any were touched, for the sender. */
+  get [kHeaders] (): ResponseHeaders | undefined { return this.#headers }
 
   /** The status the response will have. */
   get status (): number { return this.#status }
@@ -109,7 +120,7 @@ export class ResponseParts {
     const merged: CookieOptions = options === undefined ? cookieDefaults : { ...cookieDefaults, ...options }
     assertCookie(name, value, options === undefined ? undefined : merged)
     const key = `${name};${merged.path ?? ''};${merged.domain ?? ''}`
-    this.#cookies.set(key, { key, name, value, options: merged })
+    ;(this.#cookies ??= new Map()).set(key, { key, name, value, options: merged })
     return this
   }
 
@@ -120,14 +131,14 @@ export class ResponseParts {
 
   /** The cookies to send, in the order they were first set. */
   get cookies (): readonly CookieToSet[] {
-    return [...this.#cookies.values()]
+    return [...(this.#cookies ?? NO_COOKIES).values()]
   }
 
   /** Whether any cookie was set. */
-  get hasCookies (): boolean { return this.#cookies.size > 0 }
+  get hasCookies (): boolean { return this.#cookies !== undefined && this.#cookies.size > 0 }
 
   /** The stored cookies by key, for the sender (no copy). */
-  get [kEntries] (): ReadonlyMap<string, CookieToSet> { return this.#cookies }
+  get [kEntries] (): ReadonlyMap<string, CookieToSet> { return this.#cookies ?? NO_COOKIES }
 }
 
 /**
