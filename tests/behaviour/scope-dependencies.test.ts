@@ -75,3 +75,18 @@ t.test('dependencies() registered twice in one scope: both apply, in order', asy
   t.equal((await app.inject('/')).statusCode, 200)
   t.same(order, ['a', 'b'])
 })
+
+t.test('a dependency reads the route\'s path parameters and parsed body', async t => {
+  const seen = dependency({
+    resolve: function seen ({ params, body }) { return { params, body } },
+  })
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(route({
+    method: 'POST', url: '/things/{id}', params: Type.Object({ id: Type.String() }), body: Type.Object({ n: Type.Number() }),
+    deps: { seen }, handler: function make_thing ({ deps }) { return deps.seen },
+  }))
+  const res = await app.inject({ method: 'POST', url: '/things/abc', payload: { n: 1, extra: true } })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { params: { id: 'abc' }, body: { n: 1 } })
+})
