@@ -71,11 +71,12 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     // Any other value is JSON. A value that cannot be JSON (a cycle) throws here, before
     // anything is written, and becomes a clean, logged 500 in the route's error handler.
     body = serializeJson(content)
-    type = direct.mediaType ?? 'application/json'
+    type = direct.mediaType ?? 'application/json; charset=utf-8'
   }
   if (temporal !== undefined) {
     applyParts(reply, temporal, new Set(direct[kHeaders]?.[kEntries].keys()), new Set(direct[kEntries].keys()))
   }
   applyParts(reply, direct)
-  return reply.code(direct.status).type(type).send(body)
+  if (direct.status !== 200) reply.code(direct.status)
+  return reply.header('content-type', type).send(body)
 }

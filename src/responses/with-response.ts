@@ -37,15 +37,22 @@ export class DirectResponse extends ResponseParts {
     } else {
       this.mediaType = undefined
     }
-    for (const [name, value] of Object.entries(init.headers ?? {})) {
-      if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) this.headers.append(name, v)
-      else this.headers.set(name, value as string | number)
+    const { headers, cookies } = init
+    if (headers !== undefined) {
+      for (const name of Object.keys(headers)) {
+        const value = headers[name]
+        if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) this.headers.append(name, v)
+        else this.headers.set(name, value as string | number)
+      }
     }
-    for (const [name, spec] of Object.entries(init.cookies ?? {})) {
-      if (typeof spec === 'string') this.setCookie(name, spec)
-      else {
-        const { value, ...options } = spec
-        this.setCookie(name, value, options)
+    if (cookies !== undefined) {
+      for (const name of Object.keys(cookies)) {
+        const spec = cookies[name] as string | ({ value: string } & CookieOptions)
+        if (typeof spec === 'string') this.setCookie(name, spec)
+        else {
+          const { value, ...options } = spec
+          this.setCookie(name, value, options)
+        }
       }
     }
   }
