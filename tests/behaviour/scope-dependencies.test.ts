@@ -78,7 +78,9 @@ t.test('dependencies() registered twice in one scope: both apply, in order', asy
 
 t.test('a dependency reads the route\'s path parameters and parsed body', async t => {
   const seen = dependency({
-    resolve: function seen ({ params, body }) { return { params, body } },
+    resolve: function seen ({ params, body, request, reply }) {
+      return { params, body, url: request.url, replyStatus: reply.statusCode }
+    },
   })
   const app = Fastify()
   t.teardown(() => app.close())
@@ -88,5 +90,5 @@ t.test('a dependency reads the route\'s path parameters and parsed body', async 
   }))
   const res = await app.inject({ method: 'POST', url: '/things/abc', payload: { n: 1, extra: true } })
   t.equal(res.statusCode, 200)
-  t.same(res.json(), { params: { id: 'abc' }, body: { n: 1 } })
+  t.same(res.json(), { params: { id: 'abc' }, body: { n: 1 }, url: '/things/abc', replyStatus: 200 })
 })
