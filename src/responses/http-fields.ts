@@ -150,7 +150,6 @@ const priorityValues: ReadonlySet<unknown> = new Set(['low', 'medium', 'high'])
 const pathValue = /^[\x20-\x3a\x3d-\x7e]*$/
 // Domain: RFC 1034 labels, with the leading dot RFC 6265 tolerates.
 const domainValue = /^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
-const loneSurrogate = /[\uD800-\uDFFF]/u
 
 function cookieError (name: string, problem: string): RoutecraftError {
   return new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie ${quote(name)}: ${problem}`)
@@ -171,17 +170,27 @@ function cookieError (name: string, problem: string): RoutecraftError {
  * assertCookie('session', 'abc', { maxage: 3600 } as CookieOptions)   // throws: unknown option
  * ```
  */
+// Cookie names already found valid without a __Secure-/__Host- prefix (the common case).
+const knownCookieNames = new Set<string>()
+
 export function assertCookie (name: unknown, value: unknown, options?: CookieOptions): void {
   if (typeof name !== 'string') {
     throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `a cookie name must be a string, got ${describe(name)}`)
   }
-  if (!token.test(name)) {
+  const known = knownCookieNames.has(name)
+  if (!known && !token.test(name)) {
     throw cookieError(name, 'the name must be a non-empty token: ASCII letters, digits and !#$%&\'*+-.^_`|~ (no spaces, ";", "=", controls or non-ASCII)')
   }
   if (typeof value !== 'string') throw cookieError(name, `the value must be a string, got ${describe(value)}`)
-  if (loneSurrogate.test(value)) throw cookieError(name, 'the value contains a lone UTF-16 surrogate, which cannot be URI-encoded')
+  // String.prototype.isWellFormed exists from Node 20; TypeScript's ES2023 lib does not know it.
+  if (!(value as string & { isWellFormed: () => boolean }).isWellFormed()) throw cookieError(name, 'the value contains a lone UTF-16 surrogate, which cannot be URI-encoded')
 
-  if (options === undefined) return checkPrefixes(name, {})
+  if (options === undefined) {
+    if (known) return
+    checkPrefixes(name, {})
+    if (knownCookieNames.size < 512) knownCookieNames.add(name)
+    return
+  }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw cookieError(name, `the options must be an object, got ${describe(options)}`)
   }

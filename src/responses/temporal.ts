@@ -27,6 +27,17 @@ export interface CookieToSet {
 // Headers
 // ---------------------------------------------------------------------------------------------
 
+// Lower-cased header names, computed once per distinct name.
+const lowered = new Map<string, string>()
+function lower (name: string): string {
+  let out = lowered.get(name)
+  if (out === undefined) {
+    out = name.toLowerCase()
+    if (lowered.size < 512) lowered.set(name, out)
+  }
+  return out
+}
+
 /** Response headers: case-insensitive names, multi-value through `append`. */
 export class ResponseHeaders {
   readonly #map = new Map<string, { name: string; values: string[] }>()
@@ -35,7 +46,7 @@ export class ResponseHeaders {
   set (name: string, value: string | number): this {
     assertHeaderName(name)
     const v = assertHeaderValue(name, value)
-    this.#map.set(name.toLowerCase(), { name, values: [v] })
+    this.#map.set(lower(name), { name, values: [v] })
     return this
   }
 
