@@ -19,6 +19,8 @@ export interface ResponseInit {
   cookies?: Record<string, string | ({ value: string } & CookieOptions)>
 }
 
+const knownMediaTypes = new Set<string>()
+
 /** The content a direct response may carry. */
 export type DirectContent = string | Buffer | Uint8Array | Readable | unknown
 
@@ -31,9 +33,14 @@ export class DirectResponse extends ResponseParts {
   constructor (content: DirectContent, init: ResponseInit = {}) {
     super(init.status ?? 200)
     this.content = content
-    if (init.mediaType !== undefined) {
-      this.mediaType = assertHeaderValue('content-type', init.mediaType)
-      if (this.mediaType === '') throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType must not be empty')
+    const mediaType = init.mediaType
+    if (mediaType !== undefined) {
+      // A handler returns the same few media types on every request: check each once.
+      if (!knownMediaTypes.has(mediaType)) {
+        if (assertHeaderValue('content-type', mediaType) === '') throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType must not be empty')
+        if (knownMediaTypes.size < 256) knownMediaTypes.add(mediaType)
+      }
+      this.mediaType = mediaType
     } else {
       this.mediaType = undefined
     }

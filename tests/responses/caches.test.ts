@@ -17,3 +17,11 @@ t.test('the caches of checked names stay bounded and checks still hold past them
   // A known name with a malformed value is refused.
   t.throws(() => r.setCookie('name1', '\uD800'), { code: 'RC_ERR_RESPONSE_COOKIE' })
 })
+
+t.test('media types are checked once each, and the cache stays bounded', async t => {
+  const { withResponse } = await import('../../src/responses/with-response.js')
+  for (let i = 0; i < 300; i++) t.equal(withResponse('x', { mediaType: `application/x-${i}` }).mediaType, `application/x-${i}`)
+  t.equal(withResponse('x', { mediaType: 'application/x-1' }).mediaType, 'application/x-1', 'a cached one')
+  t.throws(() => withResponse('x', { mediaType: 'text/plain\r\nX-Evil: 1' }), { code: 'RC_ERR_RESPONSE_HEADER' })
+  t.throws(() => withResponse('x', { mediaType: '' }), { code: 'RC_ERR_RESPONSE_HEADER' })
+})
