@@ -10,21 +10,27 @@ import type { LoadJob, LoadResult } from './load.js'
 
 export const benchDir = fileURLToPath(new URL('.', import.meta.url))
 export const rootDir = fileURLToPath(new URL('..', import.meta.url))
-const buildDir = fileURLToPath(new URL('./.build/', import.meta.url))
+// One build per run, so that runs started at the same time (by other people) never share one.
+const buildDir = fileURLToPath(new URL(`./.build/run-${process.pid}/`, import.meta.url))
 export const serveJs = `${buildDir}bench/servers/serve.js`
 export const startupJs = `${buildDir}bench/servers/startup.js`
 const loadJs = `${buildDir}bench/load.js`
 
 /**
- * Compiles src/ and the bench servers to plain JavaScript in bench/.build (tsc, no loader at
- * run time), so that servers run as `node server.js` — under valgrind too.
+ * Compiles src/ and the bench servers to plain JavaScript in bench/.build/run-<pid> (tsc, no
+ * loader at run time), so that servers run as `node server.js` — under valgrind too.
  */
 export function buildServers (): void {
   rmSync(buildDir, { recursive: true, force: true })
-  const tsc = spawnSync(process.execPath, [`${rootDir}node_modules/typescript/bin/tsc`, '-p', `${benchDir}tsconfig.build.json`], { cwd: rootDir, encoding: 'utf8' })
+  const tsc = spawnSync(process.execPath, [`${rootDir}node_modules/typescript/bin/tsc`, '-p', `${benchDir}tsconfig.build.json`, '--outDir', buildDir], { cwd: rootDir, encoding: 'utf8' })
   // Type errors elsewhere (others' work in progress) do not stop the emit; a missing output does.
   if (tsc.status !== 0 && tsc.stdout.length > 0) process.stderr.write(`bench: tsc reported (emitted anyway):\n${tsc.stdout.split('\n').slice(0, 10).join('\n')}\n`)
   if (!existsSync(serveJs) || !existsSync(startupJs) || !existsSync(loadJs)) throw new Error(`bench: building the servers failed:\n${tsc.stdout}${tsc.stderr}`)
+}
+
+/** Removes this run's build. */
+export function removeBuild (): void {
+  rmSync(buildDir, { recursive: true, force: true })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +63,11 @@ export interface Server {
   stop (): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>
 }
 
+// Servers still running when the runner exits (an error, Ctrl-C) are stopped with it.
+const live = new Set<ChildProcess>()
+process.once('exit', () => { for (const child of live) child.kill('SIGKILL') })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130))
+
 export const VALGRIND = ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--smc-check=all-non-file', '--cachegrind-out-file=/dev/null']
 
 export function startServer (side: Side, options: { valgrind?: boolean; ipc?: boolean; pin?: boolean; nodeArgs?: string[]; readyTimeoutMs?: number } = {}): Promise<Server> {
@@ -64,10 +75,11 @@ export function startServer (side: Side, options: { valgrind?: boolean; ipc?: bo
   const argv = [...(options.valgrind === true ? VALGRIND : []), process.execPath, ...nodeArgs, serveJs, side]
   const [cmd, args] = options.pin === false ? [argv[0] as string, argv.slice(1)] : pinned('server', argv)
   const child = spawn(cmd, args, { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe', ...(options.ipc === true ? ['ipc' as const] : [])] })
+  live.add(child)
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d })
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(resolve => {
-    child.once('close', (code, signal) => resolve({ code, signal, stderr }))
+    child.once('close', (code, signal) => { live.delete(child); resolve({ code, signal, stderr }) })
   })
   return new Promise((resolve, reject) => {
     let out = ''

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { availableParallelism, loadavg } from 'node:os'
-import { benchDir, buildServers, fixed, LoadGenerator, median, pinned, pinning, rootDir, startServer, startupJs, thousands, type Side } from './lib.js'
+import { benchDir, buildServers, removeBuild, fixed, LoadGenerator, median, pinned, pinning, rootDir, startServer, startupJs, thousands, type Side } from './lib.js'
 import { instructionsPerRequest, startupInstructions, type InstructionCount } from './instructions.js'
 import { SCENARIOS, type Scenario } from './servers/common.js'
 
@@ -359,17 +359,17 @@ async function startup (): Promise<StartupRow[]> {
 
 async function instructions (load: LoadGenerator, list: readonly Scenario[]): Promise<InstructionRow[]> {
   const rows: InstructionRow[] = []
-  const previous = loadResults().instructions?.rows ?? []
   for (const s of list) {
     const o = { n1: opts.n1, n2: opts.n2, connections: opts.connections, jobs: opts.jobs }
     const { routecraft: rc, raw } = await instructionsPerRequest(load, s, o)
     const row = { scenario: s.name, title: s.title, routecraft: rc, raw, ratio: rc.perRequest / raw.perRequest }
     rows.push(row)
     console.error(`  ${s.name.padEnd(10)} routecraft ${thousands(rc.perRequest).padStart(8)} instr/req  raw ${thousands(raw.perRequest).padStart(8)}  ratio ${fixed(row.ratio)}`)
-    // Saved after each scenario: a full run takes a while.
-    saveResults({ instructions: { options: { ...o, loadAverage: la() }, rows: mergeRows(previous, rows) } })
+    // Saved after each scenario (a full run takes a while), merged with what is in the file
+    // now: rows of other scenarios, written by other runs that day, are kept.
+    saveResults({ instructions: { options: { ...o, loadAverage: la() }, rows: mergeRows(loadResults().instructions?.rows ?? [], rows) } })
   }
-  return mergeRows(previous, rows)
+  return rows
 }
 
 /** Rows of this run replace rows of the same scenario from an earlier run that day. */
@@ -414,7 +414,7 @@ async function memory (load: LoadGenerator): Promise<MemorySide[]> {
 // ---------------------------------------------------------------------------------------------
 
 const started = Date.now()
-console.error(`bench: building the servers (plain JS in bench/.build)…`)
+console.error('bench: building the servers (plain JS in bench/.build)…')
 buildServers()
 console.error(`bench: ${mode}; pinning: ${environment.pinning}`)
 const load = new LoadGenerator()
@@ -452,6 +452,7 @@ try {
   }
 } finally {
   load.close()
+  removeBuild()
 }
 console.log(markdown(results))
 console.error(`bench: done in ${Math.round((Date.now() - started) / 1000)} s; results in bench/results/${date}.json and .md`)
