@@ -41,7 +41,7 @@ export { HttpError, RoutecraftError, errorCodes } from './errors.js'
 // Types
 export type { RoutecraftErrorCode } from './errors.js'
 export type {
-  HttpMethod, RouteDeclaration, RoutePlugin, HandlerContext, DependencyDeclaration, DependencyContext, Dependency,
+  HttpMethod, RouteDeclaration, RoutePlugin, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
   ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps,
 } from './declare/types.js'
 export type { WebhookDeclaration, WebhookPlugin, WebhookPayload } from './declare/webhook.js'

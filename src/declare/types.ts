@@ -102,20 +102,27 @@ export interface DependencyRecord {
   readonly resolve: (ctx: never) => unknown
 }
 
-/** The context of a dependency's `resolve`. */
-export interface DependencyContext<P, Q, H, C, D> {
+/** What handlers and dependencies share: the request parts, `deps`, the temporal response. */
+export interface RequestContext<P, Q, H, C, B, D> {
   readonly params: StaticOr<P, Record<string, string>>
   readonly query: StaticOr<Q, Record<string, unknown>>
   readonly headers: StaticOr<H, IncomingHttpHeaders>
   readonly cookies: StaticOr<C, Record<string, string | undefined>>
-  /** The parsed body of the route, if it has one (not validated against this dependency). */
-  readonly body: unknown
+  readonly body: B
   readonly deps: ResolvedDeps<D>
   /** The temporal response: status, headers and cookies applied to the final response. */
   readonly response: TemporalResponse
+  /** Fastify's request: an escape hatch. */
   readonly request: FastifyRequest
+  /** Fastify's reply: an escape hatch. */
   readonly reply: FastifyReply
 }
+
+/**
+ * The context of a dependency's `resolve`; `body` is the route's parsed body, if it has one
+ * (not validated against this dependency).
+ */
+export type DependencyContext<P, Q, H, C, D> = RequestContext<P, Q, H, C, unknown, D>
 
 /** What `dependency()` takes. */
 export interface DependencyDeclaration<T, P extends SchemaSlot, Q extends SchemaSlot, H extends SchemaSlot, C extends SchemaSlot, D extends DepsMap> {
@@ -135,20 +142,7 @@ export interface DependencyDeclaration<T, P extends SchemaSlot, Q extends Schema
 // ---------------------------------------------------------------------------------------------
 
 /** The context of a route handler. */
-export interface HandlerContext<P, Q, H, C, B, D> {
-  readonly params: StaticOr<P, Record<string, string>>
-  readonly query: StaticOr<Q, Record<string, unknown>>
-  readonly headers: StaticOr<H, IncomingHttpHeaders>
-  readonly cookies: StaticOr<C, Record<string, string | undefined>>
-  readonly body: B
-  readonly deps: ResolvedDeps<D>
-  /** The temporal response: status, headers and cookies applied to the final response. */
-  readonly response: TemporalResponse
-  /** Fastify's request: an escape hatch. */
-  readonly request: FastifyRequest
-  /** Fastify's reply: an escape hatch. */
-  readonly reply: FastifyReply
-}
+export type HandlerContext<P, Q, H, C, B, D> = RequestContext<P, Q, H, C, B, D>
 
 /** The body type a handler sees. */
 export type BodyOf<B, Raw> = Raw extends true ? Buffer : B extends TSchema ? Static<B> : undefined
