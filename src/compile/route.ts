@@ -273,7 +273,7 @@ function makeHandler (
   return async function routecraftHandler (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
     for (let i = 0; i < pathParams.length; i++) {
-      if ((request.params as Record<string, string>)[pathParams[i] as string] === '') throw NOT_FOUND
+      if ((request.params as Record<string, string>)[pathParams[i] as string] === '') return routeErrorHandler(NOT_FOUND, request, reply)
     }
     let cookies: Record<string, string | undefined> | undefined
     let issues: ValidationIssue[] | undefined
@@ -296,7 +296,9 @@ function makeHandler (
         else (issues ??= []).push(...toIssues(checked.errors, ['body'], sentBody(request)))
       }
     }
-    if (issues !== undefined) throw new RequestValidationError(issues)
+    // Answered here rather than thrown: a rejection before the first await costs V8 a second
+    // stack walk per request (node's PromiseRejectCallback), about 12k instructions on a 422.
+    if (issues !== undefined) return routeErrorHandler(new RequestValidationError(issues), request, reply)
 
     const ctx = new ContextClass(request, reply, cookies, defaultStatus)
     if (plan !== undefined) {
