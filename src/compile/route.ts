@@ -254,6 +254,8 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
   }
   Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
   Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })
+  // Fastify otherwise derives a plugin's name by scanning require.cache, once per route at start-up.
+  Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: plugin.name })
   return plugin as unknown as RoutePlugin
 }
 

@@ -115,6 +115,8 @@ export function webhook<B extends TSchema | undefined = undefined> (decl: Webhoo
   }
   Object.defineProperty(plugin, kOperation, { value: operation })
   Object.defineProperty(plugin, 'name', { value: `routecraft webhook ${name}` })
+  // Fastify otherwise derives a plugin's name by scanning require.cache, once per route at start-up.
+  Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: plugin.name })
   return Object.assign(plugin, {
     event: name,
     codec,
