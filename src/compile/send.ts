@@ -3,54 +3,57 @@
  */
 import type { FastifyReply } from 'fastify'
 import { Readable } from 'node:stream'
-import { stringifySetCookie } from 'cookie'
-import { kEntries, kHeaders, type CookieToSet, type ResponseParts } from '../responses/temporal.js'
+import { encodeCookieValue, kEntries, kHeaders, type ResponseParts, type StoredCookie } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
 import { RoutecraftError } from '../errors.js'
 import { serializeJson } from './serialize.js'
 
 type Signer = (value: string) => string
 
-function cookieHeader (reply: FastifyReply, cookie: CookieToSet): string {
-  const o = cookie.options
-  let value = cookie.value
-  if (o.signed === true) {
-    const sign = (reply as unknown as { signCookie?: Signer }).signCookie
-    if (typeof sign !== 'function') {
-      throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie "${cookie.name}" is signed, but @fastify/cookie is not registered with a secret`)
-    }
-    value = sign.call(reply, value)
+function cookieLine (reply: FastifyReply, cookie: StoredCookie): string {
+  if (cookie.line !== undefined) return cookie.line
+  // Signed: signed now, with the secret of @fastify/cookie on this reply.
+  const sign = (reply as unknown as { signCookie?: Signer }).signCookie
+  if (typeof sign !== 'function') {
+    throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie "${cookie.name}" is signed, but @fastify/cookie is not registered with a secret`)
   }
-  // One object shape for every cookie (no spread): the cookie package reads these fields.
-  return stringifySetCookie({
-    name: cookie.name, value, path: o.path, domain: o.domain, maxAge: o.maxAge, expires: o.expires,
-    httpOnly: o.httpOnly, secure: o.secure, sameSite: o.sameSite, partitioned: o.partitioned, priority: o.priority,
-  })
+  return `${cookie.name}=${encodeCookieValue(sign.call(reply, cookie.value))}${cookie.attributes}`
 }
 
 /**
- * Writes `parts` onto the reply. Names in `skipHeaders` (lower case) and cookie keys in
- * `skipCookies` are left out: the direct response that is sent sets them itself.
+ * Writes `parts` onto the reply. Headers and cookies that `except` sets itself are left out:
+ * the direct response that is sent sets them.
  */
-export function applyParts (reply: FastifyReply, parts: ResponseParts, skipHeaders?: ReadonlySet<string>, skipCookies?: ReadonlySet<string>): void {
+export function applyParts (reply: FastifyReply, parts: ResponseParts, except?: ResponseParts): void {
   // Cookies are serialized (and signed) first: if one cannot be, nothing has been written yet.
-  let cookies: string[] | undefined
   const stored = parts[kEntries]
-  if (stored.size > 0) {
-    cookies = []
-    for (const cookie of stored.values()) {
-      if (skipCookies?.has(cookie.key) !== true) cookies.push(cookieHeader(reply, cookie))
+  let lines: string[] | undefined
+  if (stored.length > 0) {
+    lines = []
+    for (let i = 0; i < stored.length; i++) {
+      const cookie = stored[i] as StoredCookie
+      if (except === undefined || !setsCookie(except, cookie)) lines.push(cookieLine(reply, cookie))
     }
   }
   const headers = parts[kHeaders]
   if (headers !== undefined) {
-    for (const { name, values } of headers[kEntries].values()) {
-      if (skipHeaders?.has(name.toLowerCase()) === true) continue
-      reply.header(name, values.length === 1 ? values[0] : [...values])
+    const list = headers[kEntries]
+    const skip = except?.[kHeaders]
+    for (let i = 0; i < list.length; i++) {
+      const { key, values } = list[i] as { key: string; values: readonly string[] }
+      if (skip?.has(key) === true) continue
+      // The lower-cased key: Fastify lower-cases names anyway, and this one needs no copy.
+      reply.header(key, values.length === 1 ? values[0] : [...values])
     }
   }
   // Fastify appends to set-cookie rather than replacing it.
-  if (cookies !== undefined) for (const line of cookies) reply.header('set-cookie', line)
+  if (lines !== undefined) for (let i = 0; i < lines.length; i++) reply.header('set-cookie', lines[i])
+}
+
+function setsCookie (parts: ResponseParts, cookie: StoredCookie): boolean {
+  const stored = parts[kEntries]
+  for (let i = 0; i < stored.length; i++) if ((stored[i] as StoredCookie).same(cookie)) return true
+  return false
 }
 
 /**
@@ -73,10 +76,9 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     body = serializeJson(content)
     type = direct.mediaType ?? 'application/json; charset=utf-8'
   }
-  if (temporal !== undefined) {
-    applyParts(reply, temporal, new Set(direct[kHeaders]?.[kEntries].keys()), new Set(direct[kEntries].keys()))
-  }
+  if (temporal !== undefined) applyParts(reply, temporal, direct)
   applyParts(reply, direct)
   if (direct.status !== 200) reply.code(direct.status)
-  return reply.header('content-type', type).send(body)
+  // type() stores the header as it is; header() would lower-case the name first.
+  return reply.type(type).send(body)
 }

@@ -74,6 +74,10 @@ export function assertHeaderName (name: unknown): asserts name is string {
  * assertHeaderValue('X-Next', 'a\r\nSet-Cookie: x=1') // throws RoutecraftError RC_ERR_RESPONSE_HEADER
  * ```
  */
+// Short values already found valid (at most 1,024 of them, 256 KiB): most handlers send the
+// same few values, and a lookup is far cheaper than scanning the value again.
+const knownValues = new Set<string>()
+
 export function assertHeaderValue (name: string, value: unknown): string {
   let text: string
   if (typeof value === 'string') {
@@ -85,18 +89,14 @@ export function assertHeaderValue (name: string, value: unknown): string {
     throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
       `header ${quote(name)} needs a string or a finite number as its value, got ${got}`)
   }
-  // A plain loop first: most values are short and clean, and this is cheaper than the regex.
-  let clean = true
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) { clean = false; break }
-  }
-  const bad = clean ? null : forbiddenValueChar.exec(text)
+  if (knownValues.has(text)) return text
+  const bad = forbiddenValueChar.exec(text)
   if (bad !== null) {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
     throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
       `header ${quote(name)} has a value with U+${code} at index ${bad.index}, which HTTP forbids (CR, LF, NUL, other controls but tab, or above U+00FF): ${quote(text)}`)
   }
+  if (text.length <= 256 && knownValues.size < 1024) knownValues.add(text)
   return text
 }
 

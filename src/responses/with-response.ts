@@ -26,13 +26,17 @@ export type DirectContent = string | Buffer | Uint8Array | Readable | unknown
 
 /** A response returned directly from a handler. */
 export class DirectResponse extends ResponseParts {
-  readonly [kDirectResponse] = true
+  declare readonly [kDirectResponse]: true
   readonly content: DirectContent
   readonly mediaType: string | undefined
 
-  constructor (content: DirectContent, init: ResponseInit = {}) {
-    super(init.status ?? 200)
+  constructor (content: DirectContent, init?: ResponseInit) {
+    super(init?.status ?? 200)
     this.content = content
+    if (init === undefined) {
+      this.mediaType = undefined
+      return
+    }
     const mediaType = init.mediaType
     if (mediaType !== undefined) {
       // A handler returns the same few media types on every request: check each once.
@@ -40,20 +44,24 @@ export class DirectResponse extends ResponseParts {
         if (assertHeaderValue('content-type', mediaType) === '') throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType must not be empty')
         if (knownMediaTypes.size < 256) knownMediaTypes.add(mediaType)
       }
-      this.mediaType = mediaType
-    } else {
-      this.mediaType = undefined
     }
-    const { headers, cookies } = init
+    this.mediaType = mediaType
+    const headers = init.headers
     if (headers !== undefined) {
-      for (const name of Object.keys(headers)) {
+      const target = this.headers
+      const names = Object.keys(headers)
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string
         const value = headers[name]
-        if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) this.headers.append(name, v)
-        else this.headers.set(name, value as string | number)
+        if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) target.append(name, v)
+        else target.set(name, value as string | number)
       }
     }
+    const cookies = init.cookies
     if (cookies !== undefined) {
-      for (const name of Object.keys(cookies)) {
+      const names = Object.keys(cookies)
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string
         const spec = cookies[name] as string | ({ value: string } & CookieOptions)
         if (typeof spec === 'string') this.setCookie(name, spec)
         else {
@@ -70,6 +78,9 @@ export class DirectResponse extends ResponseParts {
     return this
   }
 }
+
+// On the prototype: a marker that survives duplicate copies of the package, at no per-instance cost.
+Object.defineProperty(DirectResponse.prototype, kDirectResponse, { value: true })
 
 /**
  * Returns a response directly: status, headers, media type and cookies as given; the content
