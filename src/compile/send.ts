@@ -21,39 +21,49 @@ function cookieLine (reply: FastifyReply, cookie: StoredCookie): string {
 }
 
 /**
- * Writes `parts` onto the reply. Headers and cookies that `except` sets itself are left out:
- * the direct response that is sent sets them.
+ * The `Set-Cookie` lines of `parts`, appended to `into`, except the cookies `except` sets
+ * itself. Signing happens here, so a cookie that cannot be signed throws before anything is
+ * written onto the reply.
  */
-export function applyParts (reply: FastifyReply, parts: ResponseParts, except?: ResponseParts): void {
-  // Cookies are serialized (and signed) first: if one cannot be, nothing has been written yet.
+function cookieLines (reply: FastifyReply, parts: ResponseParts, except: ResponseParts | undefined, into: string[] | undefined): string[] | undefined {
   const stored = parts[kEntries]
-  let lines: string[] | undefined
-  if (stored.length > 0) {
-    lines = []
-    for (let i = 0; i < stored.length; i++) {
-      const cookie = stored[i] as StoredCookie
-      if (except === undefined || !setsCookie(except, cookie)) lines.push(cookieLine(reply, cookie))
-    }
+  for (let i = 0; i < stored.length; i++) {
+    const cookie = stored[i] as StoredCookie
+    if (except === undefined || !setsCookie(except, cookie)) (into ??= []).push(cookieLine(reply, cookie))
   }
-  const headers = parts[kHeaders]
-  if (headers !== undefined) {
-    const list = headers[kEntries]
-    const skip = except?.[kHeaders]
-    for (let i = 0; i < list.length; i++) {
-      const { key, values } = list[i] as { key: string; values: readonly string[] }
-      if (skip?.has(key) === true) continue
-      // The lower-cased key: Fastify lower-cases names anyway, and this one needs no copy.
-      reply.header(key, values.length === 1 ? values[0] : [...values])
-    }
-  }
-  // Fastify appends to set-cookie rather than replacing it.
-  if (lines !== undefined) for (let i = 0; i < lines.length; i++) reply.header('set-cookie', lines[i])
+  return into
 }
 
 function setsCookie (parts: ResponseParts, cookie: StoredCookie): boolean {
   const stored = parts[kEntries]
   for (let i = 0; i < stored.length; i++) if ((stored[i] as StoredCookie).same(cookie)) return true
   return false
+}
+
+/** Writes the headers of `parts` onto the reply, except those `except` sets itself. */
+function writeHeaders (reply: FastifyReply, parts: ResponseParts, except: ResponseParts | undefined): void {
+  const headers = parts[kHeaders]
+  if (headers === undefined) return
+  const list = headers[kEntries]
+  const skip = except?.[kHeaders]
+  for (let i = 0; i < list.length; i++) {
+    const { key, values } = list[i] as { key: string; values: readonly string[] }
+    if (skip?.has(key) === true) continue
+    // The lower-cased key: Fastify lower-cases names anyway, and this one needs no copy.
+    reply.header(key, values.length === 1 ? values[0] : [...values])
+  }
+}
+
+function writeCookies (reply: FastifyReply, lines: readonly string[] | undefined): void {
+  // Fastify appends to set-cookie rather than replacing it.
+  if (lines !== undefined) for (let i = 0; i < lines.length; i++) reply.header('set-cookie', lines[i])
+}
+
+/** Writes the headers and cookies of `parts` onto the reply (cookies serialized first). */
+export function applyParts (reply: FastifyReply, parts: ResponseParts): void {
+  const lines = cookieLines(reply, parts, undefined, undefined)
+  writeHeaders(reply, parts, undefined)
+  writeCookies(reply, lines)
 }
 
 /**
@@ -76,8 +86,11 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     body = serializeJson(content)
     type = direct.mediaType ?? 'application/json; charset=utf-8'
   }
-  if (temporal !== undefined) applyParts(reply, temporal, direct)
-  applyParts(reply, direct)
+  // Every cookie line of both is built before anything is written.
+  const lines = cookieLines(reply, direct, undefined, temporal === undefined ? undefined : cookieLines(reply, temporal, direct, undefined))
+  if (temporal !== undefined) writeHeaders(reply, temporal, direct)
+  writeHeaders(reply, direct, undefined)
+  writeCookies(reply, lines)
   if (direct.status !== 200) reply.code(direct.status)
   // type() stores the header as it is; header() would lower-case the name first.
   return reply.type(type).send(body)

@@ -4,7 +4,7 @@ import t from 'tap'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import { Type } from '@sinclair/typebox'
-import { dependency, route } from '../../src/index.js'
+import { dependency, route, withResponse } from '../../src/index.js'
 
 type Tap = { teardown: (fn: () => unknown) => void }
 interface LogLine { level: number; msg: string; err?: { message?: string } }
@@ -142,6 +142,25 @@ t.test('signed: true without @fastify/cookie: a logged RC_ERR_RESPONSE_COOKIE 50
   t.match(logs[0]?.err?.message, /^RC_ERR_RESPONSE_COOKIE: .*@fastify\/cookie/)
   t.notMatch(logs[0]?.err?.message, /super-secret-value/, 'the log names the cookie, not its value')
   t.equal(res.headers['x-session-hint'], undefined, 'headers meant for the success response are not on the 500')
+})
+
+t.test('a direct response with a signed cookie and no secret: nothing from ctx.response rides on the 500', async t => {
+  const { app, logs } = await appWith(t, false, route({
+    method: 'POST', url: '/login',
+    handler: function login ({ response }) {
+      response.headers.set('X-Session-Hint', 'leaky-hint')
+      response.setCookie('theme', 'dark')
+      return withResponse({ ok: true }, { headers: { 'X-Direct': 'yes' }, cookies: { session: { value: 'super-secret-value', signed: true } } })
+    },
+  }))
+  const res = await app.inject({ method: 'POST', url: '/login' })
+  t.equal(res.statusCode, 500)
+  t.equal(res.body, INTERNAL)
+  t.equal(res.headers['set-cookie'], undefined, 'neither the temporal nor the direct cookie')
+  t.equal(res.headers['x-session-hint'], undefined, 'the temporal header was not written before the failure')
+  t.equal(res.headers['x-direct'], undefined)
+  t.equal(logs.length, 1)
+  t.match(logs[0]?.err?.message, /^RC_ERR_RESPONSE_COOKIE: .*@fastify\/cookie/)
 })
 
 t.test('signed: true with @fastify/cookie but no secret: the same clear RoutecraftError', async t => {
