@@ -424,6 +424,15 @@ try {
     const sides = await memory(load)
     results = saveResults({ memory: { options: { connections: opts.connections, first: 100_000, total: opts.memoryTotal, loadAverage: la() }, sides } })
   } else if (mode === 'instructions') {
+    if (scenarios.length > 0) {
+      // The same bytes on both sides first, as for throughput: a count compares the same work.
+      const servers = { routecraft: await startServer('routecraft'), raw: await startServer('raw') }
+      try {
+        await checkParity({ routecraft: servers.routecraft.port, raw: servers.raw.port }, scenarios)
+      } finally {
+        await Promise.all([servers.routecraft.stop(), servers.raw.stop()])
+      }
+    }
     await instructions(load, scenarios)
     if (selected('startup')) {
       const rows: StartupInstructionRow[] = []
