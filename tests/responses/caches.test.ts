@@ -25,3 +25,19 @@ t.test('media types are checked once each, and the cache stays bounded', async t
   t.throws(() => withResponse('x', { mediaType: 'text/plain\r\nX-Evil: 1' }), { code: 'RC_ERR_RESPONSE_HEADER' })
   t.throws(() => withResponse('x', { mediaType: '' }), { code: 'RC_ERR_RESPONSE_HEADER' })
 })
+
+t.test('remembered header values: only valid ones, bounded, and bad values still refused', async t => {
+  const { assertHeaderValue } = await import('../../src/responses/http-fields.js')
+  const wrong: number[] = []
+  for (let i = 0; i < 1_200; i++) if (assertHeaderValue('X-Value', `value-${i}`) !== `value-${i}`) wrong.push(i)
+  t.same(wrong, [], '1,200 distinct values, past the bound of 1,024')
+  t.equal(assertHeaderValue('X-Value', 'value-3'), 'value-3', 'a remembered one')
+  const long = 'v'.repeat(300)
+  t.equal(assertHeaderValue('X-Value', long), long, 'a long value is checked, not remembered')
+  t.equal(assertHeaderValue('X-Value', long), long)
+  // A refused value is never remembered: the second call refuses it again.
+  for (let i = 0; i < 2; i++) {
+    t.throws(() => assertHeaderValue('X-Value', 'a\r\nSet-Cookie: x=1'), { code: 'RC_ERR_RESPONSE_HEADER' }, `CR/LF refused (call ${i + 1})`)
+  }
+  t.throws(() => assertHeaderValue('X-Value', `value-1${'\u0100'}`), { code: 'RC_ERR_RESPONSE_HEADER' }, 'above U+00FF refused past the bound')
+})
