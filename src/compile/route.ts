@@ -271,6 +271,10 @@ function makeHandler (
   const defaultStatus = op.status
   const userHandler = op.handler as (ctx: Context) => unknown
   const ContextClass = op.rawBody ? RawBodyContext : Context
+  const isEmpty = (status: number): boolean => status === 204 || status === 304 || status < 200
+  const serializerFor = (status: number): Serializer | undefined => isEmpty(status) ? undefined : byStatus.get(status) ?? fallback
+  // Decided once for the declared status; only a status changed through ctx.response is looked up.
+  const defaultSerializer = serializerFor(defaultStatus)
 
   /** Sends what the user's handler returned. */
   function finish (out: unknown, ctx: Context, reply: FastifyReply): FastifyReply | undefined {
@@ -283,9 +287,9 @@ function makeHandler (
     }
     const temporal = ctx.touched
     const status = temporal === undefined ? defaultStatus : temporal.status
-    const empty = status === 204 || status === 304 || status < 200
+    const serialize = status === defaultStatus ? defaultSerializer : serializerFor(status)
     // Serialize before writing any header, so that a failure leaves a clean 500.
-    const payload = empty ? undefined : (byStatus.get(status) ?? fallback)(out)
+    const payload = serialize === undefined ? undefined : serialize(out)
     if (temporal !== undefined) applyParts(reply, temporal)
     if (status !== 200) reply.code(status)
     if (payload === undefined) reply.send()

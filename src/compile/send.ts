@@ -87,7 +87,8 @@ export function sendDirect (reply: FastifyReply, direct: DirectResponse, tempora
     type = direct.mediaType ?? 'application/json; charset=utf-8'
   }
   // Every cookie line of both is built before anything is written.
-  const lines = cookieLines(reply, direct, undefined, temporal === undefined ? undefined : cookieLines(reply, temporal, direct, undefined))
+  const temporalLines = temporal === undefined ? undefined : cookieLines(reply, temporal, direct, undefined)
+  const lines = cookieLines(reply, direct, undefined, temporalLines)
   if (temporal !== undefined) writeHeaders(reply, temporal, direct)
   writeHeaders(reply, direct, undefined)
   writeCookies(reply, lines)

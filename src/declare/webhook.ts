@@ -10,7 +10,7 @@ import { kOperation } from '../symbols.js'
 import { checkKeys, checkMethods, checkSchema } from './checks.js'
 import { checkMetadata } from './route.js'
 import { compileBodyValidator, prepareSchema, toIssues } from '../compile/validation.js'
-import { jsonable } from '../responses/jsonable.js'
+import { serializeJson } from '../compile/serialize.js'
 import { registryFor } from '../openapi/registry.js'
 import { sendWebhook, type SendOptions, type SendOutcome } from '../webhooks/send.js'
 import type { WebhookCodec } from '../webhooks/codec.js'
@@ -51,8 +51,7 @@ export type WebhookPlugin<T> = FastifyPluginAsync & {
 
 function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T> {
   if (body === undefined) {
-    /* c8 ignore next -- jsonable() always returns a JSON value, so JSON.stringify never gives undefined; `?? 'null'` only satisfies the type */
-    return { name, validate: value => ({ ok: true, value: value as T }), serialize: value => JSON.stringify(jsonable(value)) ?? 'null' }
+    return { name, validate: value => ({ ok: true, value: value as T }), serialize: serializeJson }
   }
   const check = compileBodyValidator(body)
   const serialize = fastJsonStringify(prepareSchema(body).schema as object) as (value: unknown) => string

@@ -36,6 +36,10 @@ const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // CR, LF and NUL), DEL, and anything above U+00FF, which Latin-1 cannot carry.
 const forbiddenValueChar = /[^\t\x20-\x7e\x80-\xff]/
 
+// Names already found valid, with their lower-cased form: handlers set the same few headers
+// on every request, and one lookup answers both questions.
+const knownNames = new Map<string, string>()
+
 /**
  * Throws `RC_ERR_RESPONSE_HEADER` unless `name` is a valid header name (an RFC 9110 token, as
  * `node:http` requires).
@@ -46,19 +50,33 @@ const forbiddenValueChar = /[^\t\x20-\x7e\x80-\xff]/
  * assertHeaderName('X Request')    // throws RoutecraftError RC_ERR_RESPONSE_HEADER
  * ```
  */
-// Names already found valid: handlers set the same few headers on every request.
-const knownNames = new Set<string>()
-
 export function assertHeaderName (name: unknown): asserts name is string {
-  if (typeof name === 'string' && knownNames.has(name)) return
-  if (typeof name !== 'string') {
+  headerKey(name)
+}
+
+/**
+ * Checks a header name as {@link assertHeaderName} does and returns it lower-cased: the key
+ * under which a response stores it.
+ *
+ * @example
+ * ```ts
+ * headerKey('X-Request-Id') // 'x-request-id'
+ * ```
+ */
+export function headerKey (name: unknown): string {
+  if (typeof name === 'string') {
+    const known = knownNames.get(name)
+    if (known !== undefined) return known
+  } else {
     throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', `a header name must be a string, got ${describe(name)}`)
   }
   if (!token.test(name)) {
     throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
       `header name ${quote(name)} is not a valid HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only)`)
   }
-  if (knownNames.size < 512) knownNames.add(name)
+  const key = name.toLowerCase()
+  if (knownNames.size < 512) knownNames.set(name, key)
+  return key
 }
 
 /**

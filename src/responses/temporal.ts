@@ -4,7 +4,7 @@
  * checked when they are set, so a bad header or cookie fails at the call that made it,
  * with a clear error, and never as a 500 when the response is sent.
  */
-import { assertCookie, assertHeaderName, assertHeaderValue, cookieDefaults, type CookieOptions } from './http-fields.js'
+import { assertCookie, assertHeaderValue, cookieDefaults, headerKey, type CookieOptions } from './http-fields.js'
 import { RoutecraftError } from '../errors.js'
 
 /** Internal access to the stored headers and cookies, without copies (for the sender). */
@@ -81,17 +81,6 @@ export type { StoredCookie }
 // Headers
 // ---------------------------------------------------------------------------------------------
 
-// Lower-cased header names, computed once per distinct name.
-const lowered = new Map<string, string>()
-function lower (name: string): string {
-  let out = lowered.get(name)
-  if (out === undefined) {
-    out = name.toLowerCase()
-    if (lowered.size < 512) lowered.set(name, out)
-  }
-  return out
-}
-
 /** One header as stored: lower-cased key, the name as last set, its values. */
 interface HeaderEntry { readonly key: string; name: string; values: string[] }
 
@@ -109,9 +98,8 @@ export class ResponseHeaders {
 
   /** Sets `name` to `value`, replacing what was there. */
   set (name: string, value: string | number): this {
-    assertHeaderName(name)
+    const key = headerKey(name)
     const v = assertHeaderValue(name, value)
-    const key = lower(name)
     const i = this.#find(key)
     if (i === -1) this.#list.push({ key, name, values: [v] })
     else this.#list[i] = { key, name, values: [v] }
@@ -120,9 +108,8 @@ export class ResponseHeaders {
 
   /** Adds a value to `name` (`Link`, `Vary`, …): sent as several header lines. */
   append (name: string, value: string | number): this {
-    assertHeaderName(name)
+    const key = headerKey(name)
     const v = assertHeaderValue(name, value)
-    const key = lower(name)
     const i = this.#find(key)
     if (i === -1) this.#list.push({ key, name, values: [v] })
     else (this.#list[i] as HeaderEntry).values.push(v)

@@ -19,8 +19,6 @@ export interface ResponseInit {
   cookies?: Record<string, string | ({ value: string } & CookieOptions)>
 }
 
-const knownMediaTypes = new Set<string>()
-
 /** The content a direct response may carry. */
 export type DirectContent = string | Buffer | Uint8Array | Readable | unknown
 
@@ -38,12 +36,9 @@ export class DirectResponse extends ResponseParts {
       return
     }
     const mediaType = init.mediaType
-    if (mediaType !== undefined) {
-      // A handler returns the same few media types on every request: check each once.
-      if (!knownMediaTypes.has(mediaType)) {
-        if (assertHeaderValue('content-type', mediaType) === '') throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType must not be empty')
-        if (knownMediaTypes.size < 256) knownMediaTypes.add(mediaType)
-      }
+    // assertHeaderValue remembers valid values: the same few media types cost a lookup.
+    if (mediaType !== undefined && assertHeaderValue('content-type', mediaType) === '') {
+      throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType must not be empty')
     }
     this.mediaType = mediaType
     const headers = init.headers
