@@ -1,15 +1,9 @@
 /**
- * Errors.
- *
- * Two families, kept apart as FastAPI keeps `HTTPException` apart from `FastAPIError`:
- * - {@link RoutecraftError}: API misuse (a declaration or an option that cannot work). Thrown
- *   when a declaration is built or compiled, never at the first request. Each carries a stable
- *   `RC_ERR_…` code listed in `docs/errors.md`.
- * - {@link HttpError}: a request-time failure that becomes the response `{ "detail": … }`.
+ * Errors of API misuse: {@link RoutecraftError} (a declaration or an option that cannot work),
+ * thrown when a declaration is built or compiled, never at the first request. Each carries a
+ * stable `RC_ERR_…` code listed in `docs/errors.md`. A leaf: this module imports nothing, so
+ * every other part may use it. (Request-time failures are `HttpError`, in responses/.)
  */
-
-import { STATUS_CODES } from 'node:http'
-import { assertHeaderName, assertHeaderValue } from './responses/http-fields.js'
 
 // ---------------------------------------------------------------------------------------------
 // Codes
@@ -77,67 +71,4 @@ export class RoutecraftError extends Error {
     super(`${code}: ${message}`, options)
     this.code = code
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// HttpError
-// ---------------------------------------------------------------------------------------------
-
-/**
- * A request-time error that becomes the response: `status`, `{ "detail": detail }` and the
- * given headers (FastAPI's `HTTPException`).
- *
- * @example
- * ```ts
- * throw new HttpError(401, 'Incorrect username or password', { 'WWW-Authenticate': 'Basic' })
- * ```
- */
-export class HttpError extends Error {
-  override name = 'HttpError'
-  readonly status: number
-  readonly detail: unknown
-  readonly headers: Readonly<Record<string, string>>
-
-  constructor (status: number, detail?: unknown, headers?: Record<string, string>) {
-    if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RoutecraftError('RC_ERR_RESPONSE_STATUS', `HttpError needs a 4xx or 5xx status, got ${String(status)}`)
-    }
-    super(typeof detail === 'string' ? detail : `HTTP ${status}`)
-    this.status = status
-    this.detail = detail === undefined ? defaultDetail(status) : detail
-    // Checked here, like every header routecraft sends: a CR/LF or a character HTTP forbids
-    // fails at the throw site, not as Node's ERR_INVALID_CHAR when the response is written.
-    const checked: Record<string, string> = {}
-    for (const [name, value] of Object.entries(headers ?? {})) {
-      assertHeaderName(name)
-      checked[name] = assertHeaderValue(name, value)
-    }
-    this.headers = checked
-  }
-
-  /** Fastify reads `statusCode`. */
-  get statusCode (): number { return this.status }
-}
-
-const reasons: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-}
-
-/** The reason phrase FastAPI (Starlette) uses as the default detail. */
-export function defaultDetail (status: number): string {
-  return reasons[status] ?? STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
 }

@@ -4,11 +4,11 @@
  */
 
 // Declarations → Fastify plugins
-export { route } from './declare/route.js'
-export { webhook } from './declare/webhook.js'
+export { route } from './plugins/route.js'
+export { webhook } from './plugins/webhook.js'
 export { dependency } from './declare/dependency.js'
-export { dependencies } from './compile/scope.js'
-export { openapi } from './openapi/plugin.js'
+export { dependencies } from './plugins/dependencies.js'
+export { openapi } from './plugins/openapi.js'
 
 // Security
 export { basicAuth } from './security/basic-auth.js'
@@ -21,7 +21,7 @@ export { TemporalResponse, ResponseHeaders } from './responses/temporal.js'
 export { jsonable } from './responses/jsonable.js'
 
 // Validation
-export { validate } from './compile/validation.js'
+export { validate } from './validation/validate.js'
 
 // Webhooks: sending and receiving
 export { verifyWebhook, WebhookVerificationError } from './webhooks/verify.js'
@@ -36,7 +36,8 @@ export { cleandoc, cleanDescription } from './openapi/docstring.js'
 export { generateUniqueId, summaryFromName } from './openapi/operation-id.js'
 
 // Errors
-export { HttpError, RoutecraftError, errorCodes } from './errors.js'
+export { RoutecraftError, errorCodes } from './errors.js'
+export { HttpError } from './responses/http-error.js'
 
 // Types
 export type { RoutecraftErrorCode } from './errors.js'
@@ -44,14 +45,16 @@ export type {
   HttpMethod, RouteDeclaration, RoutePlugin, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
   ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps,
 } from './declare/types.js'
-export type { WebhookDeclaration, WebhookPlugin, WebhookPayload } from './declare/webhook.js'
-export type { OpenApiOptions } from './openapi/plugin.js'
+export type { WebhookDeclaration } from './declare/webhook.js'
+export type { WebhookPlugin, WebhookPayload } from './plugins/webhook.js'
+export type { OpenApiOptions } from './plugins/openapi.js'
 export type { OperationIdStrategy } from './openapi/document.js'
 export type { BasicAuthOptions, BasicCredentials } from './security/basic-auth.js'
 export type { ResponseInit, DirectContent } from './responses/with-response.js'
 export type { CookieOptions } from './responses/http-fields.js'
 export type { JsonValue } from './responses/jsonable.js'
-export type { ValidationIssue, ValidationResult, WebhookCodec, HasWebhookCodec } from './webhooks/codec.js'
+export type { ValidationIssue, ValidationResult } from './validation/issues.js'
+export type { WebhookCodec, HasWebhookCodec } from './webhooks/codec.js'
 export type { SendOptions, SendOutcome, DeliveryJob, WebhookDispatcher, PrepareOptions, PrepareResult, DeliverOptions, DeliveryHooks } from './webhooks/send.js'
 export type { VerifyOptions, VerificationFailure } from './webhooks/verify.js'
 export type { ReplayStore } from './webhooks/replay-store.js'

@@ -1,11 +1,8 @@
 /**
- * Dependencies of a plugin scope or of the whole app (FastAPI's `APIRouter(dependencies=…)`
- * and `FastAPI(dependencies=…)`): they run before every routecraft route registered in that
- * scope, after it, and their results are not exposed to handlers.
+ * The dependencies of each plugin scope (see `dependencies()`), and those that apply to a
+ * route registered in a given context.
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import fp from 'fastify-plugin'
-import { checkDeps } from '../declare/dependency.js'
+import type { FastifyInstance } from 'fastify'
 import type { Dependency } from '../declare/types.js'
 
 // Keyed by encapsulation context: Fastify makes each child context with Object.create(parent),
@@ -22,25 +19,9 @@ export function scopeDependencies (fastify: FastifyInstance): Dependency<unknown
   return chain.flat()
 }
 
-/**
- * Attaches dependencies to the plugin scope it is registered in (or to the whole app when
- * registered at the root): they run before every routecraft route registered after it in
- * that scope, typically as guards.
- *
- * @example
- * ```ts
- * app.register(async admin => {
- *   await admin.register(dependencies(currentAdmin))
- *   await admin.register(route({ method: 'GET', url: '/stats', handler: () => stats() }))
- * }, { prefix: '/admin' })
- * ```
- */
-export function dependencies (...deps: Dependency<unknown>[]): FastifyPluginAsync {
-  const list = Object.values(checkDeps(Object.fromEntries(deps.map((d, i) => [String(i), d])), 'dependencies()'))
-  async function routecraftDependencies (fastify: FastifyInstance): Promise<void> {
-    const own = scopes.get(fastify)
-    if (own === undefined) scopes.set(fastify, [...list])
-    else own.push(...list)
-  }
-  return fp(routecraftDependencies, { name: `routecraft-dependencies-${Math.random().toString(36).slice(2)}`, fastify: '5.x' })
+/** Adds `deps` to the scope of `fastify` (the context `dependencies()` is registered in). */
+export function addScopeDependencies (fastify: FastifyInstance, deps: readonly Dependency<unknown>[]): void {
+  const own = scopes.get(fastify)
+  if (own === undefined) scopes.set(fastify, [...deps])
+  else own.push(...deps)
 }

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream'
 import { encodeCookieValue, kEntries, kHeaders, type ResponseParts, type StoredCookie } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
 import { RoutecraftError } from '../errors.js'
-import { serializeJson } from './serialize.js'
+import { serializeJson } from '../responses/serialize.js'
 
 type Signer = (value: string) => string
 

@@ -4,7 +4,7 @@
 import { RoutecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import { checkKeys, checkSchema } from './checks.js'
-import { handlerName } from '../openapi/operation-id.js'
+import { handlerName } from './names.js'
 import type { Dependency, DependencyDeclaration, DependencyRecord, DepsMap, SchemaSlot, SecurityRequirement } from './types.js'
 
 const KEYS = new Set(['name', 'deps', 'params', 'query', 'headers', 'cookies', 'cache', 'resolve'])

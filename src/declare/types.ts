@@ -1,5 +1,6 @@
 /**
- * The public declaration types: what users write, and the contexts handlers receive.
+ * The declaration types: what users write, the contexts handlers receive, and the records the
+ * declare step makes of them (the Operation, read by the compilers and the OpenAPI side).
  * Types only; no Fastify runtime import.
  */
 import type { Static, TSchema } from '@sinclair/typebox'
@@ -7,7 +8,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { TemporalResponse } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
-import type { Operation } from './operation.js'
 import type { kOperation, kDependency } from '../symbols.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -170,3 +170,54 @@ export interface RouteDeclaration<P extends SchemaSlot, Q extends SchemaSlot, H 
 
 /** A compiled route: a Fastify plugin that carries its operation. */
 export type RoutePlugin = FastifyPluginAsync & { readonly [kOperation]: Operation }
+
+// ---------------------------------------------------------------------------------------------
+// The Operation
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The Operation: each declaration normalized once into a plain record, read by both the
+ * compiler (requests) and the OpenAPI side (the document). FastAPI builds the same record in
+ * `APIRoute.__init__`.
+ */
+export interface Operation {
+  readonly kind: 'route' | 'webhook'
+  /** Upper-case methods, in declaration order. */
+  readonly methods: readonly string[]
+  /** Fastify's form (`/items/:id`) for routes; the event name for webhooks. */
+  readonly url: string
+  /** Path parameter names, in order. */
+  readonly pathParams: readonly string[]
+  /** The declared or the handler's own name; `undefined` when neither exists. */
+  readonly name: string | undefined
+  readonly operationId: string | undefined
+  readonly generateOperationId: OperationIdFunction | undefined
+  readonly summary: string | undefined
+  /** As declared: the OpenAPI merger cleans it and cuts it at `\f` when it builds the document. */
+  readonly description: string | undefined
+  readonly tags: readonly string[]
+  readonly deprecated: boolean
+  readonly includeInSchema: boolean
+  readonly openapiExtra: Record<string, unknown> | undefined
+  readonly params: TSchema | undefined
+  readonly query: TSchema | undefined
+  readonly headers: TSchema | undefined
+  readonly cookies: TSchema | undefined
+  readonly body: TSchema | undefined
+  readonly rawBody: boolean
+  readonly response: TSchema | undefined
+  readonly status: number
+  readonly responses: Readonly<Record<string, ResponseSpec>>
+  readonly deps: Readonly<Record<string, Dependency<unknown>>>
+  readonly handler: ((ctx: never) => unknown) | undefined
+}
+
+/** One documented (or hidden) operation as registered on a server. */
+export interface RegistryEntry {
+  readonly op: Operation
+  /** The OpenAPI path, prefix included (`/v1/items/{id}`), or the webhook's name. */
+  readonly path: string
+  /** Request parts merged with the dependencies' (what is validated and documented). */
+  readonly inputs: { readonly params?: TSchema; readonly query?: TSchema; readonly headers?: TSchema; readonly cookies?: TSchema }
+  readonly security: readonly SecurityRequirement[]
+}

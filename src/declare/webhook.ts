@@ -1,21 +1,12 @@
 /**
- * webhook(): documents an event the app sends (OpenAPI 3.1 `webhooks`), and sends it: the
- * same declaration validates, serializes, signs and delivers the payload.
+ * The declare step of webhook(): a declaration → its Operation (an event the app sends,
+ * documented under OpenAPI 3.1 `webhooks`). Pure data.
  */
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import type { Static, TSchema } from '@sinclair/typebox'
-import fastJsonStringify from 'fast-json-stringify'
+import type { TSchema } from '@sinclair/typebox'
 import { RoutecraftError } from '../errors.js'
-import { kOperation } from '../symbols.js'
 import { checkKeys, checkMethods, checkSchema } from './checks.js'
-import { checkMetadata } from './route.js'
-import { compileBodyValidator, prepareSchema, toIssues } from '../compile/validation.js'
-import { serializeJson } from '../compile/serialize.js'
-import { registryFor } from '../openapi/registry.js'
-import { sendWebhook, type SendOptions, type SendOutcome } from '../webhooks/send.js'
-import type { WebhookCodec } from '../webhooks/codec.js'
-import type { Operation } from './operation.js'
-import type { HttpMethod, OperationMetadata } from './types.js'
+import { checkMetadata } from './metadata.js'
+import type { HttpMethod, Operation, OperationMetadata } from './types.js'
 
 const KEYS = new Set(['name', 'method', 'body', 'operationId', 'generateOperationId', 'summary', 'description', 'tags',
   'deprecated', 'includeInSchema', 'openapiExtra', 'responses'])
@@ -32,55 +23,8 @@ export interface WebhookDeclaration<B extends TSchema | undefined> extends Omit<
   body?: B
 }
 
-/** The payload type of a webhook. */
-export type WebhookPayload<B> = B extends TSchema ? Static<B> : unknown
-
-/** A webhook: a Fastify plugin (it serves nothing; it documents), a codec and a sender. */
-export type WebhookPlugin<T> = FastifyPluginAsync & {
-  readonly [kOperation]: Operation
-  /** The event name. */
-  readonly event: string
-  /** Validation and serialization by the declared body schema. */
-  readonly codec: WebhookCodec<T>
-  /**
-   * Validates, serializes, signs (Standard Webhooks) and delivers `payload` to `url`, with
-   * retries. Never rejects: resolves to an outcome value.
-   */
-  send: (url: string | URL, payload: T, options: SendOptions) => Promise<SendOutcome>
-}
-
-function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T> {
-  if (body === undefined) {
-    return { name, validate: value => ({ ok: true, value: value as T }), serialize: serializeJson }
-  }
-  const check = compileBodyValidator(body)
-  const serialize = fastJsonStringify(prepareSchema(body).schema as object) as (value: unknown) => string
-  return {
-    name,
-    validate (value) {
-      // Validate a copy: validation removes undeclared fields and fills defaults.
-      let copy: unknown
-      try { copy = structuredClone(value) } catch { return { ok: false, errors: [{ type: 'value_error', loc: [], msg: 'Value error, the payload cannot be cloned (functions or class instances with private state)', input: null }] } }
-      const result = check(copy)
-      return result.ok ? { ok: true, value: result.value as T } : { ok: false, errors: toIssues(result.errors, [], { value }) }
-    },
-    serialize: value => serialize(value),
-  }
-}
-
-/**
- * Declares a webhook (OpenAPI 3.1): documented under the document's `webhooks`, and sendable
- * with `.send(url, payload, { secret })`, typed by the body schema.
- *
- * @example
- * ```ts
- * const newSubscription = webhook({ name: 'new-subscription', body: Subscription,
- *   description: 'When a new user subscribes we send a POST request with this data.' })
- * await app.register(newSubscription)
- * const outcome = await newSubscription.send(url, { username: 'rick', monthly_fee: 9.99, start_date: '2024-01-01T00:00:00Z' }, { secret })
- * ```
- */
-export function webhook<B extends TSchema | undefined = undefined> (decl: WebhookDeclaration<B>): WebhookPlugin<WebhookPayload<B>> {
+/** Checks a webhook declaration and normalizes it into its Operation. */
+export function declareWebhook (decl: WebhookDeclaration<TSchema | undefined>): { operation: Operation; where: string } {
   if (typeof decl !== 'object' || decl === null) throw new RoutecraftError('RC_ERR_WEBHOOK_NAME', 'webhook() needs a declaration object')
   const name = decl.name
   if (typeof name !== 'string' || !EVENT_NAME.test(name)) {
@@ -108,17 +52,5 @@ export function webhook<B extends TSchema | undefined = undefined> (decl: Webhoo
     deps: {},
     handler: undefined,
   })
-  const codec = makeCodec<WebhookPayload<B>>(name, body)
-  const plugin = async function routecraftWebhook (fastify: FastifyInstance): Promise<void> {
-    registryFor(fastify.server).push({ op: operation, path: name, inputs: {}, security: [] })
-  }
-  Object.defineProperty(plugin, kOperation, { value: operation })
-  Object.defineProperty(plugin, 'name', { value: `routecraft webhook ${name}` })
-  // Fastify otherwise derives a plugin's name by scanning require.cache, once per route at start-up.
-  Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: plugin.name })
-  return Object.assign(plugin, {
-    event: name,
-    codec,
-    send: (url: string | URL, payload: WebhookPayload<B>, options: SendOptions) => sendWebhook(codec, url, payload, options),
-  }) as unknown as WebhookPlugin<WebhookPayload<B>>
+  return { operation, where }
 }

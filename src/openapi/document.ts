@@ -11,8 +11,8 @@ import { RoutecraftError } from '../errors.js'
 import { deepMerge } from './merge.js'
 import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, summaryFromName, type OperationRef } from './operation-id.js'
 import { SchemaComponents } from './schema.js'
-import type { RegistryEntry } from './registry.js'
-import type { OperationIdFunction } from '../declare/types.js'
+import { cleanDescription } from './docstring.js'
+import type { OperationIdFunction, RegistryEntry } from '../declare/types.js'
 
 type Json = Record<string, unknown>
 
@@ -152,7 +152,8 @@ export function buildOperation (entry: RegistryEntry, method: string, operationI
   const operation: Json = {}
   if (op.tags.length > 0) operation.tags = [...op.tags]
   operation.summary = op.summary ?? summaryFromName(operationName(entry, method))
-  if (op.description !== undefined) operation.description = op.description
+  const description = cleanDescription(op.description)
+  if (description !== undefined) operation.description = description
   operation.operationId = operationId
   if (op.deprecated) operation.deprecated = true
   const params = parameters(entry, components)

@@ -2,7 +2,8 @@
  * basicAuth(): HTTP Basic authentication as a dependency (FastAPI's `HTTPBasic`): one object
  * carries the runtime check and the OpenAPI security scheme.
  */
-import { HttpError, RoutecraftError } from '../errors.js'
+import { RoutecraftError } from '../errors.js'
+import { HttpError } from '../responses/http-error.js'
 import { createDependency } from '../declare/dependency.js'
 import { parseBasicAuthorization } from './credentials.js'
 import type { Dependency } from '../declare/types.js'

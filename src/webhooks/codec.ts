@@ -6,30 +6,13 @@
  * the process), and a serializer. Keeping that behind an interface keeps `src/webhooks/`
  * free of Fastify and of any particular schema library.
  */
+import type { ValidationIssue, ValidationResult } from '../validation/issues.js'
+
+export type { ValidationIssue, ValidationResult }
 
 // ---------------------------------------------------------------------------------------------
 // Types
 // ---------------------------------------------------------------------------------------------
-
-/**
- * One validation problem, in FastAPI's shape (`loc` relative to the value).
- *
- * @example
- * ```ts
- * const issue: ValidationIssue = { type: 'missing', loc: ['username'], msg: 'Field required', input: {} }
- * ```
- */
-export interface ValidationIssue { type: string; loc: Array<string | number>; msg: string; input: unknown }
-
-/**
- * The result of validating a value: the cleaned value, or the issues found.
- *
- * @example
- * ```ts
- * const r: ValidationResult<number> = Number.isFinite(x) ? { ok: true, value: x } : { ok: false, errors: [] }
- * ```
- */
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] }
 
 /**
  * What webhook() hands over: the event name, validation against the body schema (undeclared

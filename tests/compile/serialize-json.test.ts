@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { serializeJson } from '../../src/compile/serialize.js'
+import { serializeJson } from '../../src/responses/serialize.js'
 import { jsonable } from '../../src/responses/jsonable.js'
 
 const reference = (value: unknown): string => JSON.stringify(jsonable(value)) ?? 'null'

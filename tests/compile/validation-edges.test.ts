@@ -5,7 +5,9 @@
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
 import type { ErrorObject } from 'ajv'
-import { compileBodyValidator, compileValidator, prepareSchema, toIssues, validate } from '../../src/compile/validation.js'
+import { compileBodyValidator, compileValidator, validate } from '../../src/validation/validate.js'
+import { prepareSchema } from '../../src/validation/schema.js'
+import { toIssues } from '../../src/validation/issues.js'
 import { jsonErrorOffset } from '../../src/compile/json-offset.js'
 
 /** A minimal Ajv error object; only what toIssues reads. */

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Type } from '@sinclair/typebox'
-import { validate, compileValidator, toIssues } from '../../src/compile/validation.js'
+import { validate, compileValidator } from '../../src/validation/validate.js'
+import { toIssues } from '../../src/validation/issues.js'
 
 t.test('validate(): FastAPI-shaped errors with loc relative to the value', async t => {
   const Item = Type.Object({ name: Type.String(), tags: Type.Array(Type.String()) })

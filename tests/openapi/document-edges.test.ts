@@ -10,8 +10,7 @@ import { Type } from '@sinclair/typebox'
 import { openapi, route, webhook } from '../../src/index.js'
 import type { OpenApiOptions } from '../../src/index.js'
 import { buildDocument, operationIdOf, operationName } from '../../src/openapi/document.js'
-import type { RegistryEntry } from '../../src/openapi/registry.js'
-import type { Operation } from '../../src/declare/operation.js'
+import type { Operation, RegistryEntry } from '../../src/declare/types.js'
 
 type Json = Record<string, any>
 

@@ -4,11 +4,11 @@ import {
   describeOperation,
   findDuplicateOperationIds,
   generateUniqueId,
-  handlerName,
   nameFromRoute,
   summaryFromName,
 } from '../../src/openapi/operation-id.js'
 import type { OperationRef } from '../../src/openapi/operation-id.js'
+import { handlerName } from '../../src/declare/names.js'
 
 const numRuns = 10_000
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'SEARCH', 'PROPFIND']

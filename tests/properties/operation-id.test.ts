@@ -7,7 +7,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { generateUniqueId } from '../../src/index.js'
 import { nameFromRoute } from '../../src/openapi/operation-id.js'
-import { toOpenApiPath } from '../../src/openapi/registry.js'
+import { toOpenApiPath } from '../../src/declare/url.js'
 
 const RUNS = { numRuns: 10_000 }
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'] as const

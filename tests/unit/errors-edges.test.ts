@@ -1,5 +1,6 @@
 import t from 'tap'
-import { HttpError, RoutecraftError } from '../../src/errors.js'
+import { RoutecraftError } from '../../src/errors.js'
+import { HttpError } from '../../src/responses/http-error.js'
 
 t.test('HttpError: the default detail for statuses without a known reason phrase', async t => {
   // 499 and 599 have no reason phrase in the table (nor in Python's http.HTTPStatus).

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { HttpError, RoutecraftError } from '../../src/errors.js'
+import { RoutecraftError } from '../../src/errors.js'
+import { HttpError } from '../../src/responses/http-error.js'
 
 t.test('HttpError carries status, detail and headers', async t => {
   const e = new HttpError(401, 'nope', { 'WWW-Authenticate': 'Basic' })

@@ -1,7 +1,7 @@
 /**
  * Return values without a response model, as JSON with FastAPI's `jsonable_encoder` semantics.
  */
-import { jsonable } from '../responses/jsonable.js'
+import { jsonable } from './jsonable.js'
 
 /**
  * Whether `JSON.stringify(value)` already gives what `jsonable()` would: only plain objects

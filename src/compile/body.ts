@@ -1,0 +1,64 @@
+/**
+ * The body parsers of a route (per route: each route plugin is its own encapsulation context),
+ * and what they leave for validation when a body is not what the route takes.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import secureJson from 'secure-json-parse'
+import { jsonErrorOffset } from './json-offset.js'
+import type { Operation } from '../declare/types.js'
+
+/** A body that is not what the route takes, found while parsing. */
+export class BodyError extends Error {
+  constructor (readonly status: number, readonly detail: unknown) {
+    super(typeof detail === 'string' ? detail : 'Invalid body')
+  }
+}
+
+export function sentBody (request: FastifyRequest): { value: unknown } {
+  // Set by parseJson for every body that reaches validation (empty bodies stop earlier).
+  return { value: JSON.parse((request as unknown as Record<symbol, string>)[kBodyText] as string) }
+}
+
+/** A body that was not sent as JSON, kept so validation can report it as FastAPI does. */
+export class NonJsonBody {
+  constructor (readonly bytes: Buffer) {}
+}
+
+
+// The body's text, kept on the request so that a failing validation can report each input as
+// it was sent (Ajv's data has defaults and removals applied). Only the failure path reads it.
+const kBodyText = Symbol('routecraft.bodyText')
+
+const JSON_TYPE = /^application\/(?:[^;\s/]+\+)?json(?:\s*;|$)/i
+
+function parseJson (req: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void): void {
+  if (text.length === 0) { done(null, undefined); return }
+  ;(req as unknown as Record<symbol, string>)[kBodyText] = text
+  let value: unknown
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
+  } catch (err) {
+    if (err instanceof SyntaxError && /forbidden prototype property/.test(err.message)) {
+      done(new BodyError(400, 'Object contains forbidden prototype property'))
+      return
+    }
+    const pos = jsonErrorOffset(text)
+    done(new BodyError(422, [{ type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }]))
+    return
+  }
+  done(null, value)
+}
+
+export function configureBodyParsers (fastify: FastifyInstance, op: Operation): void {
+  fastify.removeAllContentTypeParsers()
+  if (op.rawBody) {
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
+  } else if (op.body !== undefined) {
+    fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, parseJson)
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, new NonJsonBody(body as Buffer)) })
+  } else {
+    // FastAPI ignores the body of an operation that declares none; the size limit still holds.
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => { done(null, undefined) })
+  }
+}
+

@@ -1,0 +1,44 @@
+/**
+ * The handler's context (`ctx`): the request parts, `deps`, the temporal response.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { parseCookie } from 'cookie'
+import { TemporalResponse } from '../responses/temporal.js'
+
+
+const NO_DEPS = Object.freeze({})
+
+export function parseCookies (request: FastifyRequest): Record<string, string | undefined> {
+  const parsed = (request as unknown as { cookies?: Record<string, string> }).cookies
+  if (parsed !== undefined) return parsed
+  const header = request.headers.cookie
+  if (header === undefined || header === '') return {}
+  // The cookie package never throws on a string header (malformed pairs are skipped).
+  return parseCookie(header)
+}
+
+/** `ctx`: reads from the request, creates the temporal response on first use. */
+export class Context {
+  deps: Record<string, unknown> = NO_DEPS
+  #response: TemporalResponse | undefined
+  #cookies: Record<string, string | undefined> | undefined
+  readonly #status: number
+  constructor (readonly request: FastifyRequest, readonly reply: FastifyReply, cookies: Record<string, string | undefined> | undefined, status: number) {
+    this.#cookies = cookies
+    this.#status = status
+  }
+
+  get params (): unknown { return this.request.params }
+  get query (): unknown { return this.request.query }
+  get headers (): unknown { return this.request.headers }
+  get body (): unknown { return this.request.body }
+  get cookies (): Record<string, string | undefined> { return (this.#cookies ??= parseCookies(this.request)) }
+  get response (): TemporalResponse { return (this.#response ??= new TemporalResponse(this.#status)) }
+  /** The temporal response if anything touched it. */
+  get touched (): TemporalResponse | undefined { return this.#response }
+}
+
+export class RawBodyContext extends Context {
+  override get body (): Buffer { return (this.request.body as Buffer | undefined) ?? Buffer.alloc(0) }
+}
+

@@ -1,0 +1,133 @@
+/**
+ * The request path of a route: validation of every part (all problems reported together, as
+ * FastAPI does), dependencies, the handler and one serializer call.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { ValidateFunction } from 'ajv'
+import { HttpError } from '../responses/http-error.js'
+import { DirectResponse } from '../responses/with-response.js'
+import { toIssues, type ValidationIssue } from '../validation/issues.js'
+import type { BodyCheck, Part } from '../validation/validate.js'
+import { solveDependencies, type DependencyPlan } from './deps.js'
+import { applyParts, sendDirect } from './send.js'
+import { NonJsonBody, sentBody } from './body.js'
+import { Context, RawBodyContext, parseCookies } from './context.js'
+import { routeErrorHandler } from './error-handler.js'
+import type { Operation } from '../declare/types.js'
+
+const NOT_FOUND = new HttpError(404, 'Not Found')
+// With the charset, as Fastify sends JSON; Fastify then has nothing to append.
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+export type Serializer = (value: unknown) => string
+
+export interface Validators {
+  readonly steps: ReadonlyArray<readonly [Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]>
+  readonly cookies: boolean
+  readonly body: BodyCheck | undefined
+}
+
+/**
+ * Fastify's handler for a route. It is synchronous while everything the request runs is: it
+ * sends the reply itself and returns nothing, so Fastify creates no promise and no microtask
+ * for it. It returns a promise only from the first dependency or handler that returns one,
+ * and returns `reply` when the user's handler answered through the escape hatch (Fastify then
+ * waits for that reply to be sent). Errors thrown on either path reach the route's error
+ * handler through Fastify (its try/catch, or the rejected promise).
+ */
+export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<unknown> | undefined
+
+export function makeHandler (
+  op: Operation,
+  plan: DependencyPlan | undefined,
+  validators: Validators,
+  byStatus: ReadonlyMap<number, Serializer>,
+  fallback: Serializer
+): RouteHandler {
+  const { steps, body: vBody } = validators
+  const pathParams = op.pathParams
+  const defaultStatus = op.status
+  const userHandler = op.handler as (ctx: Context) => unknown
+  const ContextClass = op.rawBody ? RawBodyContext : Context
+  const isEmpty = (status: number): boolean => status === 204 || status === 304 || status < 200
+  const serializerFor = (status: number): Serializer | undefined => isEmpty(status) ? undefined : byStatus.get(status) ?? fallback
+  // Decided once for the declared status; only a status changed through ctx.response is looked up.
+  const defaultSerializer = serializerFor(defaultStatus)
+
+  /** Sends what the user's handler returned. */
+  function finish (out: unknown, ctx: Context, reply: FastifyReply): FastifyReply | undefined {
+    // The escape hatch: the handler returned reply (Fastify waits for its send), or sent it.
+    if (out === reply) return reply
+    if (reply.sent) return undefined
+    if (out instanceof DirectResponse) {
+      sendDirect(reply, out, ctx.touched)
+      return undefined
+    }
+    const temporal = ctx.touched
+    const status = temporal === undefined ? defaultStatus : temporal.status
+    const serialize = status === defaultStatus ? defaultSerializer : serializerFor(status)
+    // Serialize before writing any header, so that a failure leaves a clean 500.
+    const payload = serialize === undefined ? undefined : serialize(out)
+    if (temporal !== undefined) applyParts(reply, temporal)
+    if (status !== 200) reply.code(status)
+    if (payload === undefined) reply.send()
+    else reply.type(JSON_CONTENT_TYPE).send(payload)
+    return undefined
+  }
+
+  function run (ctx: Context, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+    const out = userHandler(ctx)
+    if (out instanceof Promise) return out.then(value => finish(value, ctx, reply))
+    return finish(out, ctx, reply)
+  }
+
+  return function routecraftHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+    // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
+    for (let i = 0; i < pathParams.length; i++) {
+      if ((request.params as Record<string, string>)[pathParams[i] as string] === '') {
+        routeErrorHandler(NOT_FOUND, request, reply)
+        return undefined
+      }
+    }
+    let cookies: Record<string, string | undefined> | undefined
+    let issues: ValidationIssue[] | undefined
+    if (steps.length > 0) {
+      if (validators.cookies) cookies = { ...parseCookies(request) }
+      for (let i = 0; i < steps.length; i++) {
+        const [part, check, pick] = steps[i] as Validators['steps'][number]
+        if (!check(pick(request, cookies))) (issues ??= []).push(...toIssues(check.errors, [part]))
+      }
+    }
+    if (vBody !== undefined) {
+      const body = request.body
+      if (body === undefined || body === null) {
+        (issues ??= []).push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
+      } else if (body instanceof NonJsonBody) {
+        (issues ??= []).push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body.bytes.toString('utf8') })
+      } else {
+        const checked = vBody(body)
+        if (checked.ok) request.body = checked.value
+        else (issues ??= []).push(...toIssues(checked.errors, ['body'], sentBody(request)))
+      }
+    }
+    // Answered here, without an Error: creating one captures a stack trace nobody reads.
+    if (issues !== undefined) {
+      reply.code(422).send({ detail: issues })
+      return undefined
+    }
+
+    const ctx = new ContextClass(request, reply, cookies, defaultStatus)
+    if (plan !== undefined) {
+      const deps = solveDependencies(plan, ctx)
+      if (deps instanceof Promise) {
+        return deps.then(value => {
+          ctx.deps = value
+          return run(ctx, reply)
+        })
+      }
+      ctx.deps = deps
+    }
+    return run(ctx, reply)
+  }
+}
+

@@ -1,0 +1,32 @@
+/**
+ * route(): a declaration → an encapsulated Fastify plugin that carries its Operation
+ * (declare, then compile).
+ */
+import { declareRoute } from '../declare/route.js'
+import { compileRoute } from '../compile/route.js'
+import type { DepsMap, RouteDeclaration, RoutePlugin, SchemaSlot } from '../declare/types.js'
+
+/**
+ * Declares a route: the request parts as TypeBox schemas (validated, and typed into the
+ * handler's context), a response model that filters what is sent, OpenAPI metadata, and the
+ * handler. Returns an encapsulated Fastify plugin; register it like any other, prefixes
+ * included. Everything that can be checked or compiled is done here, once.
+ *
+ * @example
+ * ```ts
+ * app.register(route({
+ *   method: 'GET', url: '/items/{item_id}',
+ *   params: Type.Object({ item_id: Type.String() }),
+ *   response: Item,
+ *   handler: function read_item ({ params }) { return items[params.item_id] },
+ * }))
+ * ```
+ */
+export function route<
+  P extends SchemaSlot = undefined, Q extends SchemaSlot = undefined, H extends SchemaSlot = undefined,
+  C extends SchemaSlot = undefined, B extends SchemaSlot = undefined, R extends SchemaSlot = undefined,
+  D extends DepsMap = Record<never, never>, Raw extends boolean | undefined = undefined
+> (decl: RouteDeclaration<P, Q, H, C, B, R, D, Raw>): RoutePlugin {
+  const { operation, where } = declareRoute(decl as never)
+  return compileRoute(operation, where)
+}

@@ -1,0 +1,59 @@
+/**
+ * The Ajv instances. One instance for request parameters (path, query, headers, cookies: strings coerced to
+ * the declared types, a single value to an array as FastAPI does for list parameters) and one
+ * for bodies (no coercion at all: FastAPI/Pydantic does not turn a scalar into a list). Both
+ * keep `addUsedSchema: false`, as Fastify does, so two apps in one process may each use their
+ * own schema with `$id: 'Item'`. Validators are compiled once per schema object (Ajv caches
+ * by identity) when a route is declared, never per request.
+ */
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+
+// ajv-formats is CommonJS with a default export; under NodeNext its default is the module.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[]) => Ajv
+
+// ---------------------------------------------------------------------------------------------
+// Formats
+// ---------------------------------------------------------------------------------------------
+
+// FastAPI accepts `2023-01-01T12:00:00` (no zone); RFC 3339's strict date-time does not. The
+// lenient format accepts a date, `T`/`t`/space, a time with optional fraction, optional zone.
+const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d(:([0-5]\d|60)(\.\d+)?)?([Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/
+
+function isDateTime (s: string): boolean {
+  if (!DATE_TIME.test(s)) return false
+  const year = Number(s.slice(0, 4))
+  const month = Number(s.slice(5, 7))
+  const day = Number(s.slice(8, 10))
+  // Days in the month (Date's day 0 of the next month); a plain regex lets 2023-02-30 through.
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+function makeAjv (coerce: boolean, removeAdditional: true | 'all'): Ajv {
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional,
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    addUsedSchema: false,
+    // TypeBox adds [Kind] symbols only; its string keywords are all standard.
+  })
+  addFormats(ajv)
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime })
+  return ajv
+}
+
+export const paramAjv = makeAjv(true, true)
+// Bodies: FastAPI (Pydantic) ignores fields a model does not declare, so the handler never
+// sees them. For a plain tree of objects Ajv's `removeAdditional: 'all'` does that inside the
+// compiled validator; where the tree composes schemas (allOf, anyOf, $ref, …) 'all' would
+// remove the properties of the other branches, so validation keeps them and TypeBox's
+// Value.Clean, which understands composition, removes the undeclared ones afterwards.
+export const bodyAjv = makeAjv(false, 'all')
+export const composedBodyAjv = makeAjv(false, true)
+
+/** Where a value came from; the first element of an error's `loc`. */
+export type Part = 'path' | 'query' | 'header' | 'cookie' | 'body'
+

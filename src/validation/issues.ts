@@ -1,0 +1,137 @@
+/**
+ * Ajv errors → FastAPI's `{ type, loc, msg, input }`.
+ */
+import type { ErrorObject } from 'ajv'
+
+/**
+ * One validation problem, in FastAPI's shape (`loc` relative to the value).
+ *
+ * @example
+ * ```ts
+ * const issue: ValidationIssue = { type: 'missing', loc: ['username'], msg: 'Field required', input: {} }
+ * ```
+ */
+export interface ValidationIssue { type: string; loc: Array<string | number>; msg: string; input: unknown }
+
+/**
+ * The result of validating a value: the cleaned value, or the issues found.
+ *
+ * @example
+ * ```ts
+ * const r: ValidationResult<number> = Number.isFinite(x) ? { ok: true, value: x } : { ok: false, errors: [] }
+ * ```
+ */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] }
+
+
+const typeNames: Record<string, [string, string]> = {
+  string: ['string_type', 'Input should be a valid string'],
+  number: ['float_type', 'Input should be a valid number'],
+  integer: ['int_type', 'Input should be a valid integer'],
+  boolean: ['bool_type', 'Input should be a valid boolean'],
+  array: ['list_type', 'Input should be a valid list'],
+  object: ['model_attributes_type', 'Input should be a valid dictionary or object to extract fields from'],
+  null: ['none_required', 'Input should be None'],
+}
+
+function pointerToLoc (pointer: string): Array<string | number> {
+  if (pointer === '') return []
+  return pointer.slice(1).split('/').map(seg => {
+    const s = seg.replace(/~1/g, '/').replace(/~0/g, '~')
+    return /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s
+  })
+}
+
+function fmt (v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v)
+}
+
+const PARAMETER_PARTS = new Set<unknown>(['path', 'query', 'header', 'cookie'])
+
+const PARSING: Record<string, [string, string]> = {
+  integer: ['int_parsing', 'Input should be a valid integer, unable to parse string as an integer'],
+  number: ['float_parsing', 'Input should be a valid number, unable to parse string as a number'],
+  boolean: ['bool_parsing', 'Input should be a valid boolean, unable to interpret input'],
+}
+
+/** The value at a JSON pointer of `root`, own properties only. */
+function at (root: unknown, path: ReadonlyArray<string | number>): unknown {
+  let node = root
+  for (const seg of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, seg)) return undefined
+    node = (node as Record<string | number, unknown>)[seg]
+  }
+  return node
+}
+
+function issue (e: ErrorObject, prefix: Array<string | number>, original: { value: unknown } | undefined): ValidationIssue {
+  const path = pointerToLoc(e.instancePath)
+  const loc = [...prefix, ...path]
+  // Pydantic reports the input as it was sent; Ajv's data has defaults and removals applied.
+  if (original !== undefined) e = { ...e, data: at(original.value, path) }
+  const p = e.params as Record<string, unknown>
+  switch (e.keyword) {
+    case 'required':
+      // FastAPI reports a missing parameter with input null, a missing body field with the
+      // object it is missing from.
+      return { type: 'missing', loc: [...loc, String(p.missingProperty)], msg: 'Field required', input: PARAMETER_PARTS.has(prefix[0]) && e.instancePath === '' ? null : e.data ?? null }
+    case 'type': {
+      const t = Array.isArray(p.type) ? String(p.type[0]) : String(p.type)
+      // A parameter arrives as a string: Pydantic says it could not parse it.
+      const parsing = typeof e.data === 'string' && PARAMETER_PARTS.has(prefix[0]) ? PARSING[t] : undefined
+      const [type, msg] = parsing ?? typeNames[t] ?? ['type_error', `Input should be of type ${t}`]
+      return { type, loc, msg, input: e.data }
+    }
+    case 'minLength':
+      return { type: 'string_too_short', loc, msg: `String should have at least ${String(p.limit)} character${p.limit === 1 ? '' : 's'}`, input: e.data }
+    case 'maxLength':
+      return { type: 'string_too_long', loc, msg: `String should have at most ${String(p.limit)} character${p.limit === 1 ? '' : 's'}`, input: e.data }
+    case 'minimum':
+      return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${String(p.limit)}`, input: e.data }
+    case 'exclusiveMinimum':
+      return { type: 'greater_than', loc, msg: `Input should be greater than ${String(p.limit)}`, input: e.data }
+    case 'maximum':
+      return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${String(p.limit)}`, input: e.data }
+    case 'exclusiveMaximum':
+      return { type: 'less_than', loc, msg: `Input should be less than ${String(p.limit)}`, input: e.data }
+    case 'multipleOf':
+      return { type: 'multiple_of', loc, msg: `Input should be a multiple of ${String(p.multipleOf)}`, input: e.data }
+    case 'pattern':
+      return { type: 'string_pattern_mismatch', loc, msg: `String should match pattern '${String(p.pattern)}'`, input: e.data }
+    case 'minItems':
+      return { type: 'too_short', loc, msg: `List should have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'} after validation`, input: e.data }
+    case 'maxItems':
+      return { type: 'too_long', loc, msg: `List should have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'} after validation`, input: e.data }
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).map(fmt)
+      return { type: 'enum', loc, msg: `Input should be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${String(allowed.at(-1))}` : String(allowed[0])}`, input: e.data }
+    }
+    case 'const':
+      return { type: 'literal_error', loc, msg: `Input should be ${fmt(p.allowedValue)}`, input: e.data }
+    case 'additionalProperties':
+      return { type: 'extra_forbidden', loc: [...loc, String(p.additionalProperty)], msg: 'Extra inputs are not permitted', input: (e.data as Record<string, unknown>)[String(p.additionalProperty)] }
+    case 'format':
+      if (p.format === 'date-time') return { type: 'datetime_from_date_parsing', loc, msg: 'Input should be a valid datetime', input: e.data }
+      if (p.format === 'date') return { type: 'date_from_datetime_parsing', loc, msg: 'Input should be a valid date', input: e.data }
+      return { type: 'value_error', loc, msg: `Input should be a valid ${String(p.format)}`, input: e.data }
+    default:
+      return { type: 'value_error', loc, msg: `Value error, ${e.message ?? 'invalid'}`, input: e.data }
+  }
+}
+
+/**
+ * Ajv's errors in FastAPI's shape. Errors from inside the branches of an `anyOf`/`oneOf` are
+ * dropped in favour of the one error for the union, so that one bad value gives one entry.
+ */
+export function toIssues (errors: readonly ErrorObject[] | null | undefined, prefix: Array<string | number>, original?: { value: unknown }): ValidationIssue[] {
+  if (errors == null) return []
+  const unions = errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf').map(e => e.schemaPath)
+  const out: ValidationIssue[] = []
+  for (const e of errors) {
+    if (e.keyword === 'if') continue
+    if (unions.some(u => e.schemaPath !== u && e.schemaPath.startsWith(u + '/'))) continue
+    out.push(issue(e, prefix, original))
+  }
+  return out
+}
+

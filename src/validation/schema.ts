@@ -1,0 +1,70 @@
+/**
+ * Schemas as Ajv and fast-json-stringify take them.
+ */
+import type { TSchema } from '@sinclair/typebox'
+import { RoutecraftError } from '../errors.js'
+
+
+const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
+const prepared = new WeakMap<object, { schema: TSchema; simple: boolean }>()
+
+/**
+ * The schema Ajv and fast-json-stringify are given: one TypeBox schema with an `$id` used
+ * twice in a tree (`{ billing: Address, shipping: Address }`) becomes one definition and a
+ * `$ref`, since both tools refuse an `$id` that appears twice. Two *different* schemas with
+ * one `$id` are a declaration mistake. The original object is returned when nothing repeats,
+ * so compiled validators stay shared.
+ */
+export function prepareSchema (schema: TSchema): { schema: TSchema; simple: boolean } {
+  const hit = prepared.get(schema)
+  if (hit !== undefined) return hit
+  const seen = new Map<string, string>()
+  let repeats = false
+  let simple = true
+  const scan = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(scan); return }
+    if (typeof node !== 'object' || node === null) return
+    const rec = node as Record<string, unknown>
+    if (typeof rec.$id === 'string') {
+      const text = JSON.stringify(rec)
+      const before = seen.get(rec.$id)
+      if (before !== undefined) {
+        if (before !== text) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `two different schemas use $id "${rec.$id}" in one schema; give each its own $id or share one schema object`)
+        repeats = true
+        return
+      }
+      seen.set(rec.$id, text)
+    }
+    for (const key of Object.keys(rec)) {
+      if (COMPOSING.has(key)) simple = false
+      if (key === 'default' || key === 'examples' || key === 'const' || key === 'enum') continue
+      scan(rec[key])
+    }
+  }
+  scan(schema)
+  let out = schema
+  if (repeats) {
+    simple = false
+    const placed = new Set<string>()
+    const rewrite = (node: unknown, top: boolean): unknown => {
+      if (Array.isArray(node)) return node.map(n => rewrite(n, false))
+      if (typeof node !== 'object' || node === null) return node
+      const rec = node as Record<string, unknown>
+      if (!top && typeof rec.$id === 'string') {
+        if (placed.has(rec.$id)) return { $ref: rec.$id }
+        placed.add(rec.$id)
+      }
+      const copy: Record<string, unknown> = {}
+      for (const key of Object.keys(rec)) {
+        Object.defineProperty(copy, key, { value: key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false), enumerable: true, writable: true, configurable: true })
+      }
+      return copy
+    }
+    if (typeof schema.$id === 'string') placed.add(schema.$id)
+    out = rewrite(schema, true) as TSchema
+  }
+  const result = { schema: out, simple }
+  prepared.set(schema, result)
+  return result
+}
+

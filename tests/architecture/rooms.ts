@@ -1,0 +1,44 @@
+/**
+ * The rooms of src/ and the arrows between them: the single place the layering is written
+ * down. `imports.test.ts` checks every import of src/ against this table (and that there is no
+ * cycle and no file over 300 lines); docs/architecture.md explains it.
+ *
+ * A room is a folder of src/ (`src/compile/…` is the room `compile`) or a file at the top of
+ * src/ (`src/errors.ts` is the room `errors`). A room may always import its own files.
+ * - `may`: the rooms it may import from (values and types).
+ * - `types`: rooms it may import types from, and nothing else (`import type`).
+ * - `fastify`: whether it may import Fastify (`fastify`, `fastify-plugin`, `@fastify/*`):
+ *   `'no'`, `'types'` (type-only imports) or `'yes'`.
+ * - `private`: no other room may import it (the entry points of subpath exports).
+ *
+ * A new room is one line here.
+ */
+export interface Room {
+  readonly may: readonly string[]
+  readonly types?: readonly string[]
+  readonly fastify: 'no' | 'types' | 'yes'
+  readonly private?: boolean
+}
+
+/** What app authors (and the entry points) build on. */
+const PUBLIC = ['errors', 'symbols', 'declare', 'validation', 'responses', 'security', 'webhooks', 'openapi', 'compile', 'plugins']
+
+export const rooms: Readonly<Record<string, Room>> = {
+  errors: { may: [], fastify: 'no' }, // a leaf
+  symbols: { may: [], fastify: 'no' }, // a leaf
+  declare: { may: ['errors', 'symbols'], types: ['responses'], fastify: 'types' }, // declarations → Operation records: pure data
+  validation: { may: ['errors'], fastify: 'no' }, // Ajv, schema preparation, FastAPI's error shape
+  responses: { may: ['errors', 'symbols'], fastify: 'no' }, // HttpError, temporal and direct responses, jsonable
+  security: { may: ['errors', 'declare', 'responses'], fastify: 'no' }, // security schemes as dependencies, credential parsing
+  webhooks: { may: ['errors', 'validation'], fastify: 'no' }, // signing, verifying, delivery jobs, SSRF guard
+  openapi: { may: ['errors', 'declare'], fastify: 'no' }, // the pure OpenAPI merger and document builder
+  compile: { may: ['errors', 'symbols', 'declare', 'validation', 'responses'], fastify: 'yes' }, // Operation → Fastify route
+  plugins: { may: PUBLIC, fastify: 'yes' }, // the public factories: declare → compile
+  index: { may: PUBLIC, fastify: 'no' }, // the root export
+  testing: { may: [...PUBLIC, 'index'], fastify: 'yes', private: true }, // routecraft/testing
+  bullmq: { may: ['errors', 'webhooks'], fastify: 'no', private: true }, // routecraft/bullmq
+  redis: { may: ['errors', 'webhooks'], fastify: 'no', private: true }, // routecraft/redis
+}
+
+/** No file of src/ may be longer. */
+export const MAX_LINES = 300
