@@ -33,33 +33,64 @@ export { isRetryable } from './retry.js'
  * ```
  */
 export async function deliver (job: DeliveryJob, options: DeliverOptions): Promise<SendOutcome> {
+  return (await deliverReporting(job, options)).outcome
+}
+
+/**
+ * What one try of a job came to, for a queue that owns the retries: the outcome of a single
+ * attempt, and the receiver's `Retry-After` (in ms, uncapped) when it asked to wait.
+ *
+ * @example
+ * ```ts
+ * const attempt: AttemptResult = await attemptDelivery(job, { secret })
+ * ```
+ */
+export interface AttemptResult { outcome: SendOutcome; retryAfterMs?: number }
+
+/**
+ * Makes ONE attempt at a job (`retry` is ignored): signed, timed out and SSRF-guarded like
+ * {@link deliver}. Besides the outcome it reports the receiver's `Retry-After`, so that a queue
+ * can delay the job by what the receiver asked for. Never rejects.
+ *
+ * @example
+ * ```ts
+ * const { outcome, retryAfterMs } = await attemptDelivery(job.data, { secret })
+ * if (isRetryable(outcome)) await reschedule(job, retryAfterMs ?? backoff(job.attempts))
+ * ```
+ */
+export async function attemptDelivery (job: DeliveryJob, options: Omit<DeliverOptions, 'retry'>): Promise<AttemptResult> {
+  return deliverReporting(job, { ...options, retry: { attempts: 1 } })
+}
+
+async function deliverReporting (job: DeliveryJob, options: DeliverOptions): Promise<AttemptResult> {
   const started = performance.now()
   const webhookId = typeof job?.webhookId === 'string' ? job.webhookId : ''
   const jobProblem = checkJob(job)
-  if (jobProblem !== undefined) return refused(webhookId, started, `invalid job: ${jobProblem}`)
+  if (jobProblem !== undefined) return only(refused(webhookId, started, `invalid job: ${jobProblem}`))
   const policy = checkPolicy(options)
-  if (typeof policy === 'string') return refused(webhookId, started, `invalid options: ${policy}`)
+  if (typeof policy === 'string') return only(refused(webhookId, started, `invalid options: ${policy}`))
   let keys: Buffer[]
   try {
     keys = signingKeys(options.secret)
   } catch (err) {
-    return refused(webhookId, started, `invalid secret: ${detailOf(err)}`)
+    return only(refused(webhookId, started, `invalid secret: ${detailOf(err)}`))
   }
   let url: URL
   try {
     url = new URL(job.url)
   } catch {
-    return refused(webhookId, started, 'refused target: not a valid URL')
+    return only(refused(webhookId, started, 'refused target: not a valid URL'))
   }
   const guarded = options.allowPrivateNetwork !== true
   const refusal = refuseUrl(url, !guarded)
-  if (refusal !== undefined) return refused(webhookId, started, `refused target: ${refusal}`)
+  if (refusal !== undefined) return only(refused(webhookId, started, `refused target: ${refusal}`))
 
   const { signal, sleep = defaultSleep, random = Math.random } = options
   const body = Buffer.from(job.body)
   let attempts = 0
   let status: number | undefined
   let error: string | undefined
+  let wait: number | undefined
   for (;;) {
     if (signal?.aborted === true) {
       error = 'aborted'
@@ -68,7 +99,7 @@ export async function deliver (job: DeliveryJob, options: DeliverOptions): Promi
     attempts++
     const result = await attempt({ url, job, body, keys, timeoutMs: policy.timeoutMs, guarded, resolve: options.resolve, signal })
     let again: boolean
-    let wait: number | undefined
+    wait = undefined
     if ('status' in result) {
       status = result.status
       error = undefined
@@ -91,7 +122,11 @@ export async function deliver (job: DeliveryJob, options: DeliverOptions): Promi
   const outcome: SendOutcome = { ok: status !== undefined && error === undefined && status >= 200 && status < 300, attempts, durationMs: Math.round(performance.now() - started), webhookId }
   if (status !== undefined) outcome.status = status
   if (error !== undefined) outcome.error = error
-  return outcome
+  return wait === undefined ? { outcome } : { outcome, retryAfterMs: wait }
+}
+
+function only (outcome: SendOutcome): AttemptResult {
+  return { outcome }
 }
 
 /**

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { LookupAddress } from 'node:dns'
-import { deliver, isRetryable, memoryDispatcher, prepareDelivery, sendWebhook } from '../../src/webhooks/send.js'
+import { attemptDelivery, deliver, isRetryable, memoryDispatcher, prepareDelivery, sendWebhook } from '../../src/webhooks/send.js'
 import type { DeliveryJob, SendOutcome } from '../../src/webhooks/send.js'
 import type { WebhookCodec } from '../../src/webhooks/codec.js'
 import { verifyWebhook } from '../../src/webhooks/verify.js'
@@ -370,6 +370,31 @@ t.test('isRetryable: what a queue worker should try again', async t => {
   const rx = await receiver(() => ({ status: 502 }))
   t.teardown(rx.close)
   t.equal(isRetryable(await sendWebhook(subscriptionCodec, rx.url, subscription, { ...local, retry: { attempts: 1 } })), true)
+})
+
+t.test('attemptDelivery: one attempt whatever the retry policy, with the receiver\'s Retry-After', async t => {
+  const answers = [
+    { status: 503, headers: { 'retry-after': '7200' } },
+    { status: 429, headers: { 'retry-after': 'soon' } },
+    { status: 204 },
+  ]
+  const rx = await receiver((_req, i) => answers[i]!)
+  t.teardown(rx.close)
+  const prepared = await prepareDelivery(subscriptionCodec, rx.url, subscription, { allowPrivateNetwork: true })
+  if (!prepared.ok) throw new Error('not prepared')
+  const options = { secret: SECRET, allowPrivateNetwork: true, retry: { attempts: 5 } } as Parameters<typeof attemptDelivery>[1]
+  const first = await attemptDelivery(prepared.job, options)
+  t.match(first, { outcome: { ok: false, status: 503, attempts: 1 }, retryAfterMs: 7_200_000 }, 'uncapped: a queue may wait hours')
+  t.equal(rx.requests.length, 1, 'one attempt only, though retry asks for five')
+  const second = await attemptDelivery(prepared.job, options)
+  t.match(second.outcome, { ok: false, status: 429, attempts: 1 })
+  t.notOk('retryAfterMs' in second, 'an unreadable Retry-After is left out')
+  const third = await attemptDelivery(prepared.job, options)
+  t.same(Object.keys(third), ['outcome'])
+  t.match(third.outcome, { ok: true, status: 204, attempts: 1 })
+  const refused = await attemptDelivery(prepared.job, { secret: SECRET })
+  t.same(Object.keys(refused), ['outcome'])
+  t.match(refused.outcome, { ok: false, attempts: 0, error: /^refused target: 127\.0\.0\.1/ }, 'the guard applies to every attempt')
 })
 
 t.test('no unhandled rejection during the suite', async t => {
