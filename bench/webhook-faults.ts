@@ -2,6 +2,10 @@
  * Webhook delivery under faults (issue 8, part 4).
  *
  *   node --import tsx bench/webhook-faults.ts [--sends 1000] [--concurrency 50] [--seed N]
+ *   node --import tsx bench/webhook-faults.ts --queue [--webhooks 10000] [--seed N] [--limit 900]
+ *
+ * With `--queue`, the durable run of bench/webhook-faults-queue.ts (BullMQ, Redis, several
+ * processes) instead of the in-process one below.
  *
  * A receiver on 127.0.0.1 answers each attempt, at random (seeded): half the time it behaves,
  * otherwise it fails with a 500, drops the connection (destroys the socket), or accepts the
@@ -333,9 +337,19 @@ async function main (): Promise<void> {
       sends: { type: 'string', default: '1000' },
       concurrency: { type: 'string', default: '50' },
       seed: { type: 'string' },
+      queue: { type: 'boolean', default: false },
+      webhooks: { type: 'string', default: '10000' },
+      limit: { type: 'string', default: '900' },
     },
   })
   const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31
+  if (values.queue === true) {
+    const { runQueueFaults } = await import('./webhook-faults-queue.js')
+    const { text, ok } = await runQueueFaults({ webhooks: Number(values.webhooks), seed, limitS: Number(values.limit) })
+    process.stdout.write(text)
+    if (!ok) process.exitCode = 1
+    return
+  }
   const report = await runWebhookFaults({ sends: Number(values.sends), concurrency: Number(values.concurrency), seed })
   process.stdout.write(formatReport(report))
   if (report.violations.length > 0) process.exitCode = 1
