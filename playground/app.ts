@@ -12,8 +12,12 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import cors from '@fastify/cors'
 import { Type } from '@sinclair/typebox'
 import {
-  basicAuth, dependency, HttpError, openapi, route, safeCompare, webhook, withResponse,
+  basicAuth, dependency, HttpError, openapi, route, safeCompare, verifyWebhook, webhook, WebhookVerificationError, withResponse,
 } from '../src/index.js'
+import { inProcess, throughRedis } from './scale.js'
+
+/** The secret of the shop's webhooks (set WEBHOOK_SECRET in production). */
+export const webhookSecret = process.env.WEBHOOK_SECRET ?? 'whsec_' + Buffer.from('routecraft showcase secret, change me').toString('base64')
 
 // ---------------------------------------------------------------------------------------------
 // Models
@@ -57,7 +61,7 @@ export const itemCreated = webhook({
     Sent when an item is created, to the URL registered for \`item-created\`.
     Signed per the Standard Webhooks spec (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature\`).
     \f
-    Internal: delivered by the in-process dispatcher.`,
+    Internal: delivered in-process, or through the BullMQ queue when REDIS_URL is set.`,
 })
 
 export const orderShipped = webhook({
@@ -77,6 +81,11 @@ export interface ShowcaseOptions {
   itemCreatedTarget?: { url: string; secret: string }
   /** Fastify's logger (off by default). */
   logger?: boolean
+  /**
+   * Scale out: webhooks go through a BullMQ queue on this Redis (delivered by `npm run worker`)
+   * and the receiver's replay protection is shared through it. Without it, all in-process.
+   */
+  redisUrl?: string
 }
 
 /** Builds the showcase, registered and not listening. */
@@ -87,6 +96,8 @@ export async function build (options: ShowcaseOptions = {}): Promise<FastifyInst
     ['plumbus', { id: 'plumbus', name: 'Plumbus', description: 'Everyone has one.', price: 9.99, tags: [], internal_cost: 1 }],
   ])
   let nextId = 1
+  const delivery = options.redisUrl === undefined ? inProcess(app.log) : throughRedis(options.redisUrl, app.log)
+  app.addHook('onClose', () => delivery.close())
 
   await app.register(cors, { origin: true, exposedHeaders: ['X-Cat-Dog'] })
   await app.register(openapi({
@@ -139,9 +150,8 @@ export async function build (options: ShowcaseOptions = {}): Promise<FastifyInst
       response.headers.set('Location', `/items/${id}`)
       if (options.itemCreatedTarget !== undefined) {
         const { url, secret } = options.itemCreatedTarget
-        // Fire and forget: send() never rejects; its outcome is logged.
-        void itemCreated.send(url, item, { secret, allowPrivateNetwork: true, retry: { attempts: 3, minDelayMs: 50 } })
-          .then(outcome => { app.log.info({ outcome }, 'item-created webhook') })
+        // Fire and forget: the outcome is logged (send() and dispatch() never reject).
+        delivery.send(itemCreated, url, item, secret)
       }
       return item
     },
@@ -202,6 +212,27 @@ export async function build (options: ShowcaseOptions = {}): Promise<FastifyInst
   await app.register(route({
     method: 'GET', url: '/internal/health', includeInSchema: false,
     handler: function health () { return { status: 'ok', items: items.size } },
+  }))
+
+  // Receiving item-created (the shop subscribes to its own event, as a demo) -----------------------
+  const received: string[] = []
+  await app.register(route({
+    method: 'POST', url: '/hooks/item-created', rawBody: true, includeInSchema: false,
+    handler: async function receive_item_created ({ body, request }) {
+      try {
+        const item = await verifyWebhook(itemCreated, body, request.headers, webhookSecret, { replayStore: delivery.replayStore })
+        received.push(item.id)
+        return { received: true }
+      } catch (err) {
+        if (!(err instanceof WebhookVerificationError)) throw err
+        if (err.reason === 'replay') return { received: true, replay: true }
+        throw new HttpError(err.reason === 'invalid-payload' ? 422 : err.reason === 'invalid-json' ? 400 : 401, err.reason)
+      }
+    },
+  }))
+  await app.register(route({
+    method: 'GET', url: '/internal/webhooks', includeInSchema: false,
+    handler: function received_webhooks () { return { mode: delivery.mode, received: received.length, last: received.slice(-10) } },
   }))
 
   // Admin: Basic auth + a checking dependency ---------------------------------------------------

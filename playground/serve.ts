@@ -17,10 +17,17 @@ if (at !== -1 && (name === undefined || !examples.includes(name))) {
   process.exit(2)
 }
 
-const mod = (name === undefined ? await import('./app.js') : await import(`./seed/${name}.js`)) as { build: (opts?: { logger?: boolean }) => Promise<FastifyInstance> }
-const app = name === undefined ? await mod.build({ logger: true }) : await mod.build()
+const mod = (name === undefined ? await import('./app.js') : await import(`./seed/${name}.js`)) as { build: (opts?: { logger?: boolean; itemCreatedTarget?: { url: string; secret: string }; redisUrl?: string }) => Promise<FastifyInstance> }
 const port = Number(process.env.PORT ?? 8000)
 const host = process.env.HOST ?? '127.0.0.1'
+// The showcase sends item-created to its own receiver (WEBHOOK_URL overrides), in-process, or
+// through Redis when REDIS_URL is set.
+const showcase = async (): Promise<FastifyInstance> => {
+  const { webhookSecret } = await import('./app.js')
+  const url = process.env.WEBHOOK_URL ?? `http://${host}:${port}/hooks/item-created`
+  return mod.build({ logger: true, itemCreatedTarget: { url, secret: webhookSecret }, redisUrl: process.env.REDIS_URL })
+}
+const app = name === undefined ? await showcase() : await mod.build()
 await app.listen({ port, host })
 console.log(`${name ?? 'showcase'} on http://${host}:${port} — docs at http://${host}:${port}/docs`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
