@@ -31,7 +31,7 @@ import { startRedis } from '../tests/bullmq/redis-server.js'
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const INTEGRITY_KEY = 'fault-run-integrity-key-0123456789abcdef'
 const QUEUE = 'fault-run'
-const TIMEOUT_MS = 200
+const TIMEOUT_MS = 1000
 const PRODUCERS = 2
 const WORKERS = 3
 const CONCURRENCY = 16
