@@ -152,9 +152,11 @@ export function queueDispatcher (options: QueueDispatcherOptions): QueueDispatch
   const jobOptions: JobsOptions = { ...defaultJobOptions, ...options.jobOptions }
 
   const outcome = async (webhookId: string): Promise<QueuedOutcome | undefined> => {
+    // The state first: a job seen finished has its result written (read the other way round,
+    // a job that finishes in between would look failed without a reason).
+    const state = await queue.getJobState(jobIdOf(webhookId))
     const stored: Job<QueuedDelivery, SendOutcome> | undefined = await queue.getJob(jobIdOf(webhookId))
     if (stored === undefined) return undefined
-    const state = await stored.getState()
     if (state === 'completed') return stored.returnvalue
     const last = lastAttempt(stored.progress)
     if (state === 'failed') return last ?? { ok: false, attempts: 0, durationMs: 0, webhookId, error: stored.failedReason }
