@@ -8,8 +8,7 @@
  * `I refs` is read from its stderr. Again with N2 requests. Per request =
  * (I(N2) − I(N1)) / (N2 − N1): start-up, warm-up (JIT) and shutdown cancel out.
  */
-import { spawn } from 'node:child_process'
-import { LoadGenerator, pinned, rootDir, startServer, startupJs, VALGRIND, type Side } from './lib.js'
+import { LoadGenerator, startServer, type Side } from './lib.js'
 import type { Scenario } from './servers/common.js'
 
 export interface InstructionCount {
@@ -65,24 +64,4 @@ export async function instructionsPerRequest (load: LoadGenerator, scenario: Sce
     return { side, n1: options.n1, n2: options.n2, i1, i2, perRequest: (i2 - i1) / (options.n2 - options.n1) }
   }
   return { routecraft: result('routecraft'), raw: result('raw') }
-}
-
-/**
- * Start-up in instructions: the whole `startup.js` process under valgrind (node's own boot,
- * loading the modules, building the app with `routes` routes, `ready()`, the first
- * `/openapi.json`, exit). Deterministic where wall time on a shared machine is not.
- */
-export function startupInstructions (side: Side, routes: number, pin = true): Promise<number> {
-  const argv = [...VALGRIND, process.execPath, '--single-threaded', startupJs, side, String(routes)]
-  const [cmd, args] = pin ? pinned('server', argv) : [argv[0] as string, argv.slice(1)]
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: rootDir, stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d })
-    child.on('close', code => {
-      const m = /I\s+refs:\s+([\d,]+)/.exec(stderr)
-      if (code !== 0 || m === null) { reject(new Error(`startup ${side} ${routes} under valgrind: exit ${String(code)}\n${stderr.slice(-2000)}`)); return }
-      resolve(Number((m[1] as string).replace(/,/g, '')))
-    })
-  })
 }

@@ -17,8 +17,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { availableParallelism, loadavg } from 'node:os'
-import { benchDir, buildServers, removeBuild, fixed, LoadGenerator, median, pinned, pinning, rootDir, startServer, startupJs, thousands, type Side } from './lib.js'
-import { instructionsPerRequest, startupInstructions, type InstructionCount } from './instructions.js'
+import { benchDir, buildServers, removeBuild, fixed, LoadGenerator, median, pinning, rootDir, startServer, thousands, type Side } from './lib.js'
+import { instructionsPerRequest, type InstructionCount } from './instructions.js'
+import { startupCountMarkdown, startupCounts, startupMarkdown, startupTimed, type ColdRequestCount, type StartupCountRow, type StartupRow } from './startup.js'
 import { SCENARIOS, type Scenario } from './servers/common.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -31,7 +32,9 @@ const HELP = `usage: npm run bench -- [options]
   --duration <s>      seconds per round (default 4)
   --warmup <s>        seconds of warm-up per server and scenario, not recorded (default 1)
   --connections <n>   concurrent keep-alive connections (default 8)
-  --startup-runs <n>  fresh processes per side and size for start-up (default 5)
+  --startup-runs <n>  fresh processes per variant and size for start-up (default 5; 3 at 5,000 routes)
+  --startup-sizes <l> route counts for start-up (default 10,100,1000,5000; 10,1000 with --instructions)
+  --cold-requests <n> first requests to cold routes counted under valgrind (default 20)
   --instructions      instructions per request under valgrind instead of throughput
   --n1 <n> --n2 <n>   requests of the two valgrind runs (default 5000 and 45000)
   --jobs <n>          valgrind runs at a time (default 1, pinned; 2 unpinned halves the wall time)
@@ -47,6 +50,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '8' },
     'startup-runs': { type: 'string', default: '5' },
+    'startup-sizes': { type: 'string' },
+    'cold-requests': { type: 'string', default: '20' },
     instructions: { type: 'boolean', default: false },
     n1: { type: 'string', default: '5000' },
     n2: { type: 'string', default: '45000' },
@@ -77,6 +82,7 @@ const opts = {
   warmup: positive('warmup', values.warmup, 0),
   connections: Math.floor(positive('connections', values.connections)),
   startupRuns: Math.floor(positive('startup-runs', values['startup-runs'])),
+  coldRequests: Math.floor(positive('cold-requests', values['cold-requests'])),
   n1: Math.floor(positive('n1', values.n1)),
   n2: Math.floor(positive('n2', values.n2)),
   jobs: Math.floor(positive('jobs', values.jobs)),
@@ -84,6 +90,12 @@ const opts = {
 }
 if (opts.n2 <= opts.n1) {
   console.error('bench: --n2 must be larger than --n1')
+  process.exit(2)
+}
+
+const startupSizes = (values['startup-sizes'] ?? (values.instructions === true ? '10,1000' : '10,100,1000,5000')).split(',').map(v => Math.floor(positive('startup-sizes', v, 2)))
+if (startupSizes.some(n => n % 2 !== 0 || n < opts.coldRequests * 2)) {
+  console.error(`bench: --startup-sizes must be even and at least twice --cold-requests\n${HELP}`)
   process.exit(2)
 }
 
@@ -111,13 +123,6 @@ interface ThroughputRow {
   raw: { median: number; min: number; max: number; p99: number }
   ratio: number
 }
-interface StartupRow {
-  routes: number
-  routecraft: { median: number; min: number; max: number; readyMs: number; importMs: number; docBytes: number }
-  raw: { median: number; min: number; max: number; readyMs: number; importMs: number; docBytes: number }
-  ratio: number
-}
-interface StartupInstructionRow { routes: number; routecraft: number; raw: number; ratio: number }
 interface InstructionRow { scenario: string; title: string; routecraft: InstructionCount; raw: InstructionCount; ratio: number }
 interface MemorySide { side: Side; requests: Array<{ after: number; rss: number; rssAfterGc: number; heapUsedAfterGc: number }>; rssRatio: number; rssAfterGcRatio: number }
 interface Results {
@@ -126,7 +131,7 @@ interface Results {
   throughput?: { options: Record<string, unknown>; rows: ThroughputRow[] }
   startup?: { options: Record<string, unknown>; rows: StartupRow[] }
   instructions?: { options: Record<string, unknown>; rows: InstructionRow[] }
-  startupInstructions?: { options: Record<string, unknown>; rows: StartupInstructionRow[] }
+  startupInstructions?: { options: Record<string, unknown>; rows: StartupCountRow[]; cold: ColdRequestCount[] }
   memory?: { options: Record<string, unknown>; sides: MemorySide[] }
 }
 
@@ -179,14 +184,11 @@ function saveResults (update: Partial<Results>): Results {
 // ---------------------------------------------------------------------------------------------
 
 const range = (s: { median: number; min: number; max: number }, f: (n: number) => string): string => `${f(s.median)} (${f(s.min)}–${f(s.max)})`
-const ms = (n: number): string => n.toFixed(0)
 const loadNote = (o: Record<string, unknown>): string => Array.isArray(o.loadAverage) ? ` Load average at the end: ${(o.loadAverage as number[]).join(' / ')}.` : ''
 const verdict = (ok: boolean): string => ok ? 'ok' : '**over budget**'
 
 /** The instruction ratio a request scenario may reach (≥ 0.97 of raw throughput). */
 export const INSTRUCTION_BUDGET = 1.03
-/** Start-up with 1,000 routes against raw Fastify + @fastify/swagger. */
-export const STARTUP_BUDGET = 1.3
 
 function markdown (r: Results): string {
   const out: string[] = [`# routecraft benchmark, ${r.date}`, '']
@@ -212,30 +214,9 @@ function markdown (r: Results): string {
     }
     out.push('')
   }
-  if (r.startup !== undefined) {
-    out.push('## Start-up to `ready()` and the first `/openapi.json`', '')
-    out.push(`Fresh process per run (${String(r.startup.options.runs)} per side and size, interleaved); ms from the app's first line to the document, median (min–max); routecraft with openapi() vs raw Fastify + @fastify/swagger + @fastify/swagger-ui. Budget at 1,000 routes: ≤ ${STARTUP_BUDGET}×.${loadNote(r.startup.options)}`, '')
-    out.push('| routes | routecraft ms | raw ms | ratio | routecraft ready() | raw ready() | process start (rc / raw) | document bytes (rc / raw) |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-    for (const row of r.startup.rows) {
-      out.push(`| ${row.routes} | ${range(row.routecraft, ms)} | ${range(row.raw, ms)} | ${fixed(row.ratio, 2)}${row.routes === 1000 ? ` ${verdict(row.ratio <= STARTUP_BUDGET)}` : ''} | ${ms(row.routecraft.readyMs)} | ${ms(row.raw.readyMs)} | ${ms(row.routecraft.importMs)} / ${ms(row.raw.importMs)} | ${thousands(row.routecraft.docBytes)} / ${thousands(row.raw.docBytes)} |`)
-    }
-    out.push('')
-  }
-  if (r.startupInstructions !== undefined) {
-    out.push('## Start-up in instructions (decides the start-up budget)', '')
-    out.push(`The whole process under valgrind: node's boot, loading the modules, building the app, \`ready()\`, the first \`/openapi.json\`. Budget at 1,000 routes: ≤ ${STARTUP_BUDGET}×.${loadNote(r.startupInstructions.options)}`, '')
-    out.push('| routes | routecraft | raw Fastify + @fastify/swagger | ratio |', '| ---: | ---: | ---: | ---: |')
-    for (const row of r.startupInstructions.rows) {
-      out.push(`| ${row.routes} | ${thousands(row.routecraft)} | ${thousands(row.raw)} | ${fixed(row.ratio, 2)}${row.routes === 1000 ? ` ${verdict(row.ratio <= STARTUP_BUDGET)}` : ''} |`)
-    }
-    const rows = r.startupInstructions.rows
-    const small = rows.find(x => x.routes === 10)
-    const big = rows.find(x => x.routes === 1000)
-    if (small !== undefined && big !== undefined) {
-      out.push('', `Per route (1,000 routes − 10 routes, ÷ 990): routecraft ${thousands((big.routecraft - small.routecraft) / 990)}, raw ${thousands((big.raw - small.raw) / 990)} instructions (ratio ${fixed((big.routecraft - small.routecraft) / (big.raw - small.raw), 2)}).`)
-    }
-    out.push('')
-  }
+  // Sections written by earlier versions of this runner have another shape; they are not shown.
+  if (r.startup !== undefined && r.startup.rows[0]?.listen !== undefined) out.push(...startupMarkdown(r.startup.rows, loadNote(r.startup.options)))
+  if (r.startupInstructions?.cold !== undefined) out.push(...startupCountMarkdown(r.startupInstructions.rows, r.startupInstructions.cold, loadNote(r.startupInstructions.options)))
   if (r.memory !== undefined) {
     out.push('## Memory (GET scenario)', '')
     out.push('RSS of the server process after the first requests and at the end, as reported by the process (then again after a full GC).', '')
@@ -310,49 +291,6 @@ async function throughput (load: LoadGenerator, list: readonly Scenario[]): Prom
     }
   } finally {
     await Promise.all([servers.routecraft.stop(), servers.raw.stop()])
-  }
-  return rows
-}
-
-function startupOnce (side: Side, routes: number): Promise<{ totalMs: number; readyMs: number; importMs: number; docBytes: number; paths: number }> {
-  const [cmd, args] = pinned('server', [process.execPath, startupJs, side, String(routes)])
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: rootDir, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d })
-    child.on('close', code => {
-      if (code !== 0) { reject(new Error(`startup ${side} ${routes}: exit ${String(code)}\n${err}`)); return }
-      resolve(JSON.parse(out.trim().split('\n').at(-1) as string))
-    })
-  })
-}
-
-async function startup (): Promise<StartupRow[]> {
-  const rows: StartupRow[] = []
-  for (const routes of [10, 100, 1000]) {
-    const runs: Record<Side, Array<Awaited<ReturnType<typeof startupOnce>>>> = { routecraft: [], raw: [] }
-    for (let i = 0; i < opts.startupRuns; i++) {
-      const order: Side[] = i % 2 === 0 ? ['routecraft', 'raw'] : ['raw', 'routecraft']
-      for (const side of order) {
-        const r = await startupOnce(side, routes)
-        if (r.paths !== routes) throw new Error(`startup ${side} ${routes}: the document has ${r.paths} paths`)
-        runs[side].push(r)
-      }
-    }
-    const stat = (side: Side): StartupRow['raw'] => {
-      const list = runs[side]
-      const total = list.map(r => r.totalMs)
-      return {
-        median: median(total), min: Math.min(...total), max: Math.max(...total),
-        readyMs: median(list.map(r => r.readyMs)), importMs: median(list.map(r => r.importMs)), docBytes: (list[0] as { docBytes: number }).docBytes,
-      }
-    }
-    const row = { routes, routecraft: stat('routecraft'), raw: stat('raw'), ratio: 0 }
-    row.ratio = row.routecraft.median / row.raw.median
-    rows.push(row)
-    console.error(`  startup ${String(routes).padStart(5)} routes: routecraft ${ms(row.routecraft.median)} ms, raw ${ms(row.raw.median)} ms, ratio ${fixed(row.ratio, 2)}`)
   }
   return rows
 }
@@ -435,16 +373,10 @@ try {
     }
     await instructions(load, scenarios)
     if (selected('startup')) {
-      const rows: StartupInstructionRow[] = []
-      for (const routes of [10, 100, 1000]) {
-        const pin = opts.jobs <= 1
-        const [rc, raw] = opts.jobs > 1
-          ? await Promise.all([startupInstructions('routecraft', routes, pin), startupInstructions('raw', routes, pin)])
-          : [await startupInstructions('routecraft', routes, pin), await startupInstructions('raw', routes, pin)]
-        rows.push({ routes, routecraft: rc, raw, ratio: rc / raw })
-        console.error(`  startup ${String(routes).padStart(5)} routes: routecraft ${thousands(rc)} instructions, raw ${thousands(raw)}, ratio ${fixed(rc / raw, 2)}`)
-        saveResults({ startupInstructions: { options: { loadAverage: la() }, rows } })
-      }
+      await startupCounts({
+        sizes: startupSizes, coldRequests: opts.coldRequests, pin: true, log: line => { console.error(line) },
+        save: (rows, cold) => { saveResults({ startupInstructions: { options: { sizes: startupSizes, coldRequests: opts.coldRequests, loadAverage: la() }, rows, cold } }) },
+      })
     }
     results = loadResults()
   } else {
@@ -454,8 +386,8 @@ try {
       update.throughput = { options: { rounds: opts.rounds, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, loadAverage: la() }, rows: only === undefined ? rows : mergeRows(loadResults().throughput?.rows ?? [], rows) }
     }
     if (selected('startup')) {
-      const rows = await startup()
-      update.startup = { options: { runs: opts.startupRuns, loadAverage: la() }, rows }
+      const rows = await startupTimed({ runs: opts.startupRuns, sizes: startupSizes, log: line => { console.error(line) } })
+      update.startup = { options: { runs: opts.startupRuns, sizes: startupSizes, loadAverage: la() }, rows }
     }
     results = saveResults(update)
   }
