@@ -129,9 +129,10 @@ export async function startupCounts (options: { sizes: number[]; coldRequests: n
   const routes = options.sizes.includes(1000) ? 1000 : options.sizes.at(-1) as number
   for (const variant of ['routecraft', 'raw'] as const) {
     const base = rows.find(r => r.routes === routes && r.variant === variant)?.instructions ?? await count(variant, routes, 0)
-    const withRequests = await count(variant, routes, options.coldRequests)
-    const perRequest = (withRequests - base) / options.coldRequests
-    cold.push({ variant, routes, requests: options.coldRequests, perRequest })
+    const n = Math.min(options.coldRequests, routes / 2)
+    const withRequests = await count(variant, routes, n)
+    const perRequest = (withRequests - base) / n
+    cold.push({ variant, routes, requests: n, perRequest })
     options.log(`  first request to a cold route (${VARIANT_TITLES[variant]}, ${routes} routes): ${thousands(perRequest)} instructions`)
     options.save(rows, cold)
   }
