@@ -22,7 +22,8 @@
  *
  * The JSON line: `importMs` (process start → the app's first line: node and modules),
  * `readyMs` (first line → listening), `listenAt` (epoch ms when listening, so that the runner
- * can take spawn → listening), `rss` (bytes, right after listening), then the request
+ * can take spawn → listening), `rss` (bytes, right after listening), `cpuMs` (CPU time of the
+ * process up to listening: user + system, less at the mercy of other load than wall time), then the request
  * latencies in ms and the document's size.
  */
 import { performance } from 'node:perf_hooks'
@@ -105,6 +106,7 @@ const app = variant === 'routecraft' || variant === 'routecraft-bare'
 await app.listen({ host: '127.0.0.1', port: 0 })
 const t1 = performance.now()
 const rss = process.memoryUsage().rss
+const cpu = process.cpuUsage()
 const address = app.server.address()
 const port = typeof address === 'object' && address !== null ? address.port : 0
 
@@ -130,7 +132,7 @@ function expect (what: string, r: { status: number; body: string }, status: numb
 }
 
 const half = count / 2
-const out: Record<string, number> = { importMs: t0, readyMs: t1 - t0, listenAt: performance.timeOrigin + t1, rss }
+const out: Record<string, number> = { importMs: t0, readyMs: t1 - t0, listenAt: performance.timeOrigin + t1, rss, cpuMs: (cpu.user + cpu.system) / 1000 }
 if (cold !== undefined) {
   // n distinct routes, each hit once, spread over the app.
   for (let k = 0; k < cold; k++) {

@@ -1,17 +1,17 @@
 /**
  * The route compiler: an Operation → the Fastify route that serves it.
  *
- * Everything that can be decided once is decided here, when the route is declared: the
- * dependency plan, merged request-part schemas, compiled validators, response serializers.
- * A request then runs validation (every part, so that all problems are reported together as
+ * Decided when the route is declared: the dependency plan, the merged request-part schemas and
+ * the cheap checks of every schema. Compiled on the route's first request (once): validators
+ * and response serializers, so that an app with many routes starts in the time its routes
+ * take to register. A request then runs validation (every part, so that all problems are reported together as
  * FastAPI does), dependencies, the handler and one serializer call.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
 import type { ValidateFunction } from 'ajv'
-import fastJsonStringify from 'fast-json-stringify'
 import { kOperation } from '../symbols.js'
-import { compileBodyValidator, compileValidator, type Part } from '../validation/validate.js'
+import { compileBodyValidator, compileSerializer, compileValidator, type Part } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
 import { mergePartSchemas, planDependencies, planSecurity, type DependencyPlan } from './deps.js'
 import { scopeDependencies } from './scope.js'
@@ -21,11 +21,7 @@ import { toOpenApiPath } from '../declare/url.js'
 import { configureBodyParsers } from './body.js'
 import { routeErrorHandler } from './error-handler.js'
 import { makeHandler, type RouteHandler, type Serializer, type Validators } from './handler.js'
-import type { Dependency, Operation, RegistryEntry, RoutePlugin } from '../declare/types.js'
-
-function compileSerializer (schema: TSchema): Serializer {
-  return fastJsonStringify(prepareSchema(schema).schema as object) as Serializer
-}
+import type { Operation, RegistryEntry, RoutePlugin } from '../declare/types.js'
 
 function autoParams (pathParams: readonly string[]): TSchema | undefined {
   if (pathParams.length === 0) return undefined
@@ -48,53 +44,85 @@ export function routeInputs (op: Operation, plan: DependencyPlan | undefined): R
   return out
 }
 
-interface Prepared {
-  readonly handler: RouteHandler
-  readonly inputs: RegistryEntry['inputs']
-  readonly security: RegistryEntry['security']
+interface Serializers {
+  readonly byStatus: ReadonlyMap<number, Serializer>
+  readonly fallback: Serializer
 }
 
-/** Plans dependencies, merges and compiles validators, builds the handler. */
-function prepare (op: Operation, where: string, scope: readonly Dependency<unknown>[], byStatus: ReadonlyMap<number, Serializer>, fallback: Serializer): Prepared {
-  const plan = planDependencies(op.deps, where, scope)
-  const inputs = routeInputs(op, plan)
-  const steps: Array<[Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]> = []
-  if (inputs.params !== undefined) steps.push(['path', compileValidator(inputs.params, 'path'), req => req.params])
-  if (inputs.query !== undefined) steps.push(['query', compileValidator(inputs.query, 'query'), req => req.query])
-  if (inputs.headers !== undefined) steps.push(['header', compileValidator(inputs.headers, 'header'), req => req.headers])
-  if (inputs.cookies !== undefined) steps.push(['cookie', compileValidator(inputs.cookies, 'cookie'), (_req, cookies) => cookies])
-  const validators: Validators = {
-    steps,
-    cookies: inputs.cookies !== undefined,
-    body: op.body === undefined ? undefined : compileBodyValidator(op.body),
-  }
-  return { handler: makeHandler(op, plan, validators, byStatus, fallback), inputs, security: planSecurity(plan) }
-}
-
-/** Compiles the Operation of a route into a Fastify plugin. */
-export function compileRoute (op: Operation, where: string): RoutePlugin {
+function compileSerializers (op: Operation): Serializers {
   const fallback: Serializer = op.response === undefined ? serializeJson : compileSerializer(op.response)
   const byStatus = new Map<number, Serializer>()
   for (const [key, spec] of Object.entries(op.responses)) {
     if (/^\d+$/.test(key) && spec.schema !== undefined) byStatus.set(Number(key), compileSerializer(spec.schema))
   }
   if (op.response !== undefined && !byStatus.has(op.status)) byStatus.set(op.status, fallback)
-  // Compiled now, so that mistakes surface at declaration; again at registration only when
-  // the plugin scope adds dependencies of its own.
-  const unscoped = prepare(op, where, [], byStatus, fallback)
+  return { byStatus, fallback }
+}
+
+function compileValidators (op: Operation, inputs: RegistryEntry['inputs']): Validators {
+  const steps: Array<[Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]> = []
+  if (inputs.params !== undefined) steps.push(['path', compileValidator(inputs.params, 'path'), req => req.params])
+  if (inputs.query !== undefined) steps.push(['query', compileValidator(inputs.query, 'query'), req => req.query])
+  if (inputs.headers !== undefined) steps.push(['header', compileValidator(inputs.headers, 'header'), req => req.headers])
+  if (inputs.cookies !== undefined) steps.push(['cookie', compileValidator(inputs.cookies, 'cookie'), (_req, cookies) => cookies])
+  return { steps, cookies: inputs.cookies !== undefined, body: op.body === undefined ? undefined : compileBodyValidator(op.body) }
+}
+
+/** Every schema an operation validates or serializes with (its request parts as merged with its dependencies'). */
+function schemasOf (op: Operation, inputs: RegistryEntry['inputs']): TSchema[] {
+  const out: TSchema[] = []
+  for (const schema of [inputs.params, inputs.query, inputs.headers, inputs.cookies, op.body, op.response]) if (schema !== undefined) out.push(schema)
+  for (const spec of Object.values(op.responses)) if (spec.schema !== undefined) out.push(spec.schema)
+  return out
+}
+
+/**
+ * A handler compiled on its first call: until then the route costs its registration only.
+ * Compiling is synchronous, so requests that arrive together share the one compilation (the
+ * first compiles, the others find it done); afterwards every request runs the compiled handler
+ * behind one call. A compilation that throws (a schema only Ajv itself refuses) answers that
+ * request with the route's 500 and is tried again on the next.
+ */
+function compileOnFirstUse (build: () => RouteHandler): RouteHandler {
+  let current: RouteHandler = (request, reply) => {
+    const compiled = build()
+    current = compiled
+    return compiled(request, reply)
+  }
+  return function routecraftHandler (request, reply) {
+    return current(request, reply)
+  }
+}
+
+/** Compiles the Operation of a route into a Fastify plugin. */
+export function compileRoute (op: Operation, where: string): RoutePlugin {
+  // Planned and checked now, so that mistakes surface at declaration (again at registration
+  // only when the plugin scope adds dependencies of its own); compiled on first use.
+  const unscopedPlan = planDependencies(op.deps, where, [])
+  const unscopedInputs = routeInputs(op, unscopedPlan)
+  for (const schema of schemasOf(op, unscopedInputs)) prepareSchema(schema)
+  let serializers: Serializers | undefined
+  const build = (plan: DependencyPlan | undefined, inputs: RegistryEntry['inputs']) => (): RouteHandler => {
+    const { byStatus, fallback } = (serializers ??= compileSerializers(op))
+    return makeHandler(op, plan, compileValidators(op, inputs), byStatus, fallback)
+  }
+  // Shared by every registration without scope dependencies: one compilation for all of them.
+  let unscopedHandler: RouteHandler | undefined
 
   const plugin = async function routecraftRoute (fastify: FastifyInstance): Promise<void> {
     const scope = scopeDependencies(fastify)
-    const prepared = scope.length === 0 ? unscoped : prepare(op, where, scope, byStatus, fallback)
+    const plan = scope.length === 0 ? unscopedPlan : planDependencies(op.deps, where, scope)
+    const inputs = scope.length === 0 ? unscopedInputs : routeInputs(op, plan)
+    const handler = scope.length === 0 ? (unscopedHandler ??= compileOnFirstUse(build(plan, inputs))) : compileOnFirstUse(build(plan, inputs))
     configureBodyParsers(fastify, op)
     fastify.route({
       method: [...op.methods],
       url: op.url,
-      handler: prepared.handler,
+      handler,
       errorHandler: routeErrorHandler,
       config: { [kOperation]: op } as object,
     })
-    registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs: prepared.inputs, security: prepared.security })
+    registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs, security: planSecurity(plan) })
   }
   Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
   Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })

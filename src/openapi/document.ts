@@ -6,18 +6,20 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import { STATUS_CODES } from 'node:http'
-import { Kind } from '@sinclair/typebox'
 import { RoutecraftError } from '../errors.js'
 import { deepMerge } from './merge.js'
-import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, summaryFromName, type OperationRef } from './operation-id.js'
+import { summaryFromName } from './operation-id.js'
+import { checkOperationIds, operationName, type OperationIds, type OperationIdStrategy } from './ids.js'
 import { SchemaComponents } from './schema.js'
 import { cleanDescription } from './docstring.js'
-import type { OperationIdFunction, RegistryEntry } from '../declare/types.js'
+import type { RegistryEntry } from '../declare/types.js'
 
 type Json = Record<string, unknown>
 
-/** The operationId strategy of a document. */
-export type OperationIdStrategy = 'default' | 'name' | OperationIdFunction
+// TypeBox's Kind (a global symbol), without loading TypeBox for it.
+const Kind = Symbol.for('TypeBox.Kind')
+
+export { operationIdOf, operationName, type OperationIdStrategy } from './ids.js'
 
 /** FastAPI's validation error components. */
 export const validationComponents: Record<string, Json> = {
@@ -126,26 +128,6 @@ function convertEmbedded (value: unknown, components: SchemaComponents): unknown
   return out
 }
 
-/** The name an operation goes by: declared, the handler's own, or from method and path. */
-export function operationName (entry: RegistryEntry, method: string): string {
-  return entry.op.name ?? (entry.op.kind === 'webhook' ? entry.path : nameFromRoute(method, entry.path))
-}
-
-/** The operationId of `entry` for `method` under the document's strategy. */
-export function operationIdOf (entry: RegistryEntry, method: string, strategy: OperationIdStrategy): string {
-  const { op } = entry
-  if (op.operationId !== undefined) return op.operationId
-  const name = operationName(entry, method)
-  const fn = op.generateOperationId ?? (typeof strategy === 'function' ? strategy : undefined)
-  if (fn !== undefined) {
-    const id = fn({ name, path: entry.path, method: method.toLowerCase(), kind: op.kind })
-    if (typeof id !== 'string' || id === '') throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `the operationId function returned ${JSON.stringify(id)} for ${method} ${entry.path}; it must return a non-empty string`)
-    return id
-  }
-  if (strategy === 'name') return op.methods.length > 1 ? `${name}_${method.toLowerCase()}` : name
-  return generateUniqueId({ name, path: entry.path, method })
-}
-
 /** One operation object. */
 export function buildOperation (entry: RegistryEntry, method: string, operationId: string, components: SchemaComponents): { operation: Json; needs422: boolean } {
   const { op } = entry
@@ -171,6 +153,8 @@ export function buildOperation (entry: RegistryEntry, method: string, operationI
 /** Options of {@link buildDocument}. */
 export interface DocumentOptions {
   readonly operationIds: OperationIdStrategy
+  /** The ids {@link checkOperationIds} gave for these entries (computed here otherwise). */
+  readonly ids?: OperationIds
 }
 
 /**
@@ -178,22 +162,15 @@ export interface DocumentOptions {
  * Throws a RoutecraftError on duplicate operationIds or webhooks (FastAPI only warns).
  */
 export function buildDocument (base: Json, entries: readonly RegistryEntry[], options: DocumentOptions): Json {
+  const ids = options.ids ?? checkOperationIds(entries, options.operationIds)
   const components = new SchemaComponents()
   const paths: Json = { ...(base.paths as Json | undefined) }
   const webhooks: Json = { ...(base.webhooks as Json | undefined) }
-  const ids: OperationRef[] = []
-  const seenWebhooks = new Map<string, RegistryEntry>()
   let any422 = false
   for (const entry of entries) {
     if (!entry.op.includeInSchema) continue
     for (const method of entry.op.methods) {
-      if (entry.op.kind === 'webhook') {
-        const key = `${method} ${entry.path}`
-        if (seenWebhooks.has(key)) throw new RoutecraftError('RC_ERR_OPENAPI_DUPLICATE_WEBHOOK', `webhook ${key} is declared twice`)
-        seenWebhooks.set(key, entry)
-      }
-      const operationId = operationIdOf(entry, method, options.operationIds)
-      ids.push({ operationId, method, url: entry.path, kind: entry.op.kind })
+      const operationId = ids.get(entry)?.[method] as string
       const { operation, needs422 } = buildOperation(entry, method, operationId, components)
       any422 ||= needs422
       const target = entry.op.kind === 'webhook' ? webhooks : paths
@@ -201,11 +178,6 @@ export function buildDocument (base: Json, entries: readonly RegistryEntry[], op
       item[method.toLowerCase()] = operation
       target[entry.path] = item
     }
-  }
-  const clash = findDuplicateOperationIds(ids)[0]
-  if (clash !== undefined) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID',
-      `operationId "${clash.operationId}" is used by ${describeOperation(clash.first)} and by ${describeOperation(clash.second)}; operationIds must be unique (set operationId or name on one of them)`)
   }
 
   const baseComponents = { ...(base.components as Json | undefined) }

@@ -1,17 +1,17 @@
 /**
  * openapi(): the app-level plugin. Registers @fastify/swagger (OpenAPI 3.1.0) with the merger
- * as its `transformObject`, @fastify/swagger-ui at `/docs`, serves `/openapi.json`, installs
- * FastAPI's 404, and builds the document once at `ready()`, so that a broken document
- * (duplicate operationIds, say) stops the app from starting instead of failing on first view.
+ * as its `transformObject`, @fastify/swagger-ui at `/docs`, serves `/openapi.json` and installs
+ * FastAPI's 404. The document is built once, on its first request; what would break it
+ * (duplicate operationIds, say) is checked at `ready()`, so that a broken document still stops
+ * the app from starting instead of failing on first view. The swagger plugins load when
+ * openapi() is registered and the document builder at `ready()`, not when routecraft is imported.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import swagger from '@fastify/swagger'
-import swaggerUi from '@fastify/swagger-ui'
 import { RoutecraftError } from '../errors.js'
 import { HttpError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
-import { buildDocument, type OperationIdStrategy } from '../openapi/document.js'
+import { checkOperationIds, checkSchemaIds, type OperationIds, type OperationIdStrategy } from '../openapi/ids.js'
 import { registryFor } from '../compile/registry.js'
 import { planDependencies, solveDependencies } from '../compile/deps.js'
 import { Context } from '../compile/context.js'
@@ -98,7 +98,7 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
  * const app = Fastify()
  * await app.register(openapi({ info: { title: 'Shop', version: '1.0.0' } }))
  * await app.register(route({ method: 'GET', url: '/users/', handler: function read_users () { return ['Rick'] } }))
- * await app.ready() // the document is built (and checked) here
+ * await app.ready() // the document is checked here (operationIds, $ids), built on its first request
  * ```
  */
 export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
@@ -112,6 +112,11 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
     fastify.decorate('routecraftOpenapi', { specPath: opts.specPath, docsPath: opts.docsPath })
     const entries = registryFor(fastify.server)
     const own = Symbol('routecraft.openapiRoute')
+
+    const { default: swagger } = await import('@fastify/swagger')
+    // Loaded by the onReady hook below, with the ids it checked; the document is built on first use.
+    let builder: typeof import('../openapi/document.js') | undefined
+    let ids: OperationIds | undefined
 
     await fastify.register(swagger, {
       openapi: {
@@ -131,14 +136,15 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
         const hide = config?.[kOperation] !== undefined || config?.[own] === true
         return { schema: hide ? { ...schema, hide: true } : schema, url }
       },
-      transformObject: (doc) => buildDocument(
+      transformObject: (doc) => (builder as typeof import('../openapi/document.js')).buildDocument(
         (doc as { openapiObject: Record<string, unknown> }).openapiObject,
         entries,
-        { operationIds: opts.operationIds }
+        { operationIds: opts.operationIds, ids: ids as OperationIds }
       ),
     })
 
     if (opts.docsPath !== false) {
+      const { default: swaggerUi } = await import('@fastify/swagger-ui')
       await fastify.register(swaggerUi, {
         routePrefix: opts.docsPath,
         uiConfig: { deepLinking: true, showExtensions: true, showCommonExtensions: true },
@@ -164,8 +170,13 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
       fastify.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }))
     }
 
-    // Build (and check) the document once at start-up; swagger caches it.
-    fastify.addHook('onReady', async () => { fastify.swagger() })
+    // Check what would break the document (ids, not whole operations); swagger builds it once,
+    // on the first request for it, and caches it.
+    fastify.addHook('onReady', async function routecraftCheckDocument () {
+      ids = checkOperationIds(entries, opts.operationIds)
+      checkSchemaIds(entries)
+      builder = await import('../openapi/document.js')
+    })
   }
 
   return fp(routecraftOpenapi, { name: 'routecraft-openapi', fastify: '5.x' })

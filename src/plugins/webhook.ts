@@ -4,16 +4,15 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Static, TSchema } from '@sinclair/typebox'
-import fastJsonStringify from 'fast-json-stringify'
 import { kOperation } from '../symbols.js'
 import { declareWebhook, type WebhookDeclaration } from '../declare/webhook.js'
 import type { Operation } from '../declare/types.js'
-import { compileBodyValidator } from '../validation/validate.js'
+import { compileBodyValidator, compileSerializer, type BodyCheck } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
 import { toIssues } from '../validation/issues.js'
 import { serializeJson } from '../responses/serialize.js'
 import { registryFor } from '../compile/registry.js'
-import { sendWebhook, type SendOptions, type SendOutcome } from '../webhooks/send.js'
+import type { SendOptions, SendOutcome } from '../webhooks/send.js'
 import type { WebhookCodec } from '../webhooks/codec.js'
 
 /** The payload type of a webhook. */
@@ -37,18 +36,20 @@ function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T>
   if (body === undefined) {
     return { name, validate: value => ({ ok: true, value: value as T }), serialize: serializeJson }
   }
-  const check = compileBodyValidator(body)
-  const serialize = fastJsonStringify(prepareSchema(body).schema as object) as (value: unknown) => string
+  // Checked now; compiled when the first payload is validated or serialized.
+  prepareSchema(body)
+  let check: BodyCheck | undefined
+  let serialize: ((value: unknown) => string) | undefined
   return {
     name,
     validate (value) {
       // Validate a copy: validation removes undeclared fields and fills defaults.
       let copy: unknown
       try { copy = structuredClone(value) } catch { return { ok: false, errors: [{ type: 'value_error', loc: [], msg: 'Value error, the payload cannot be cloned (functions or class instances with private state)', input: null }] } }
-      const result = check(copy)
+      const result = (check ??= compileBodyValidator(body))(copy)
       return result.ok ? { ok: true, value: result.value as T } : { ok: false, errors: toIssues(result.errors, [], { value }) }
     },
-    serialize: value => serialize(value),
+    serialize: value => (serialize ??= compileSerializer(body))(value),
   }
 }
 
@@ -78,6 +79,7 @@ export function webhook<B extends TSchema | undefined = undefined> (decl: Webhoo
   return Object.assign(plugin, {
     event: name,
     codec,
-    send: (url: string | URL, payload: WebhookPayload<B>, options: SendOptions) => sendWebhook(codec, url, payload, options),
+    // The sender (and the network modules it needs) loads on the first send.
+    send: async (url: string | URL, payload: WebhookPayload<B>, options: SendOptions) => (await import('../webhooks/send.js')).sendWebhook(codec, url, payload, options),
   }) as unknown as WebhookPlugin<WebhookPayload<B>>
 }

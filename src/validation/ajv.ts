@@ -4,13 +4,16 @@
  * for bodies (no coercion at all: FastAPI/Pydantic does not turn a scalar into a list). Both
  * keep `addUsedSchema: false`, as Fastify does, so two apps in one process may each use their
  * own schema with `$id: 'Item'`. Validators are compiled once per schema object (Ajv caches
- * by identity) when a route is declared, never per request.
+ * by identity) when a route is first used, never per request.
+ *
+ * Ajv and its formats are loaded, and the instances made, on the first compilation, not when
+ * routecraft is imported: an app pays for them when its first route is first used. Both are
+ * CommonJS, so a synchronous require keeps compilation synchronous.
  */
-import { Ajv } from 'ajv'
-import addFormatsModule from 'ajv-formats'
+import { createRequire } from 'node:module'
+import type { Ajv } from 'ajv'
 
-// ajv-formats is CommonJS with a default export; under NodeNext its default is the module.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[]) => Ajv
+const require = createRequire(import.meta.url)
 
 // ---------------------------------------------------------------------------------------------
 // Formats
@@ -30,6 +33,9 @@ function isDateTime (s: string): boolean {
 }
 
 function makeAjv (coerce: boolean, removeAdditional: true | 'all'): Ajv {
+  const { Ajv } = require('ajv') as typeof import('ajv')
+  // ajv-formats is CommonJS; its module is the plugin function.
+  const addFormats = require('ajv-formats') as (ajv: Ajv, formats?: string[]) => Ajv
   const ajv = new Ajv({
     coerceTypes: coerce ? 'array' : false,
     useDefaults: true,
@@ -45,14 +51,18 @@ function makeAjv (coerce: boolean, removeAdditional: true | 'all'): Ajv {
   return ajv
 }
 
-export const paramAjv = makeAjv(true, true)
+let instances: { param: Ajv; body: Ajv; composedBody: Ajv } | undefined
+const ajvs = (): { param: Ajv; body: Ajv; composedBody: Ajv } => (instances ??= { param: makeAjv(true, true), body: makeAjv(false, 'all'), composedBody: makeAjv(false, true) })
+
+/** Request parameters: strings coerced to the declared types. */
+export const paramAjv = (): Ajv => ajvs().param
 // Bodies: FastAPI (Pydantic) ignores fields a model does not declare, so the handler never
 // sees them. For a plain tree of objects Ajv's `removeAdditional: 'all'` does that inside the
 // compiled validator; where the tree composes schemas (allOf, anyOf, $ref, …) 'all' would
 // remove the properties of the other branches, so validation keeps them and TypeBox's
 // Value.Clean, which understands composition, removes the undeclared ones afterwards.
-export const bodyAjv = makeAjv(false, 'all')
-export const composedBodyAjv = makeAjv(false, true)
+export const bodyAjv = (): Ajv => ajvs().body
+export const composedBodyAjv = (): Ajv => ajvs().composedBody
 
 /** Where a value came from; the first element of an error's `loc`. */
 export type Part = 'path' | 'query' | 'header' | 'cookie' | 'body'

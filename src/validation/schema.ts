@@ -8,23 +8,49 @@ import { RoutecraftError } from '../errors.js'
 const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
 const prepared = new WeakMap<object, { schema: TSchema; simple: boolean }>()
 
+const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'])
+
+/**
+ * The mistakes of hand-written schemas (`Type.Unsafe(…)`) that Ajv would only report when
+ * compiling, which now waits for a route's first request: an unknown `type`, a `required` that
+ * is not a list of names. An object value is skipped: in a `properties` map, `type` and
+ * `required` are property names.
+ */
+function checkKeywords (rec: Record<string, unknown>): void {
+  const { type, required } = rec
+  if (type !== undefined && (typeof type !== 'object' || Array.isArray(type))) {
+    const list: unknown[] = Array.isArray(type) ? type : [type]
+    if (list.length === 0 || !list.every(t => typeof t === 'string' && TYPES.has(t))) {
+      throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `a schema has type ${JSON.stringify(type)}; JSON Schema types are ${[...TYPES].join(', ')}`)
+    }
+  }
+  if (required !== undefined && (typeof required !== 'object' || Array.isArray(required)) && !(Array.isArray(required) && required.every(r => typeof r === 'string'))) {
+    throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `a schema has required ${JSON.stringify(required)}; required must list property names`)
+  }
+}
+
 /**
  * The schema Ajv and fast-json-stringify are given: one TypeBox schema with an `$id` used
  * twice in a tree (`{ billing: Address, shipping: Address }`) becomes one definition and a
  * `$ref`, since both tools refuse an `$id` that appears twice. Two *different* schemas with
- * one `$id` are a declaration mistake. The original object is returned when nothing repeats,
- * so compiled validators stay shared.
+ * one `$id` are a declaration mistake, as are the mistakes {@link checkKeywords} finds and a
+ * `$ref` to a schema the tree does not hold: this walk is the check a schema gets when it is
+ * declared (compiling it waits for first use). The original object is returned when nothing
+ * repeats, so compiled validators stay shared.
  */
 export function prepareSchema (schema: TSchema): { schema: TSchema; simple: boolean } {
   const hit = prepared.get(schema)
   if (hit !== undefined) return hit
   const seen = new Map<string, string>()
+  const refs = new Set<string>()
   let repeats = false
   let simple = true
   const scan = (node: unknown): void => {
     if (Array.isArray(node)) { node.forEach(scan); return }
     if (typeof node !== 'object' || node === null) return
     const rec = node as Record<string, unknown>
+    if (typeof rec.$ref === 'string' && !rec.$ref.startsWith('#')) refs.add(rec.$ref.split('#')[0] as string)
+    checkKeywords(rec)
     if (typeof rec.$id === 'string') {
       const text = JSON.stringify(rec)
       const before = seen.get(rec.$id)
@@ -42,6 +68,10 @@ export function prepareSchema (schema: TSchema): { schema: TSchema; simple: bool
     }
   }
   scan(schema)
+  // Each schema is compiled on its own (no shared registry), so a `$ref` can only point inside it.
+  for (const ref of refs) {
+    if (!seen.has(ref)) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `a schema refers to "${ref}", which it does not contain; use the schema itself instead of Type.Ref(), or include it in the same schema`)
+  }
   let out = schema
   if (repeats) {
     simple = false

@@ -3,18 +3,30 @@
  * instances are in ajv.ts, the schema preparation in schema.ts, the error conversion in
  * issues.ts), and validate(), the public helper.
  */
+import { createRequire } from 'node:module'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import type { TSchema, Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import type { Value as ValueModule } from '@sinclair/typebox/value'
 import { bodyAjv, composedBodyAjv, paramAjv, type Part } from './ajv.js'
 import { prepareSchema } from './schema.js'
 import { toIssues, type ValidationIssue, type ValidationResult } from './issues.js'
 
 export type { Part, ValidationIssue, ValidationResult }
 
+// TypeBox's Value (for Value.Clean) and fast-json-stringify load on first use, not on import.
+const require = createRequire(import.meta.url)
+let valueModule: typeof ValueModule | undefined
+const Value = (): typeof ValueModule => (valueModule ??= (require('@sinclair/typebox/value') as { Value: typeof ValueModule }).Value)
+
+/** A fast-json-stringify serializer for `schema` (prepared as Ajv gets it). */
+export function compileSerializer (schema: TSchema): (value: unknown) => string {
+  const fastJsonStringify = require('fast-json-stringify') as (schema: object) => (value: unknown) => string
+  return fastJsonStringify(prepareSchema(schema).schema)
+}
+
 /** Compiles `schema` for one request parameter part, once. */
 export function compileValidator (schema: TSchema, part: Exclude<Part, 'body'>): ValidateFunction {
-  return paramAjv.compile(prepareSchema(schema).schema)
+  return paramAjv().compile(prepareSchema(schema).schema)
 }
 
 /** A compiled body check: the value with undeclared fields removed, or Ajv's errors. */
@@ -24,16 +36,17 @@ export type BodyCheck = (data: unknown) => { ok: true; value: unknown } | { ok: 
 export function compileBodyValidator (schema: TSchema): BodyCheck {
   const { schema: ready, simple } = prepareSchema(schema)
   if (simple) {
-    const check = bodyAjv.compile(ready)
+    const check = bodyAjv().compile(ready)
     /* c8 ignore next -- Ajv always sets `errors` when a check fails; `?? []` only satisfies the type */
     return data => check(data) ? { ok: true, value: data } : { ok: false, errors: check.errors ?? [] }
   }
-  const check = composedBodyAjv.compile(ready)
+  const check = composedBodyAjv().compile(ready)
+  const clean = Value().Clean
   return data => {
     /* c8 ignore next -- Ajv always sets `errors` when a check fails; `?? []` only satisfies the type */
     if (!check(data)) return { ok: false, errors: check.errors ?? [] }
     try {
-      return { ok: true, value: Value.Clean(schema, data) }
+      return { ok: true, value: clean(schema, data) }
     } catch {
       /* c8 ignore next 2 -- Value.Clean only throws on references TypeBox cannot resolve */
       return { ok: true, value: data }
