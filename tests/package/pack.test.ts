@@ -51,7 +51,7 @@ t.test('npm pack → install in an empty project → import and typecheck routec
   const entry = info[0]!
   t.equal(entry.name, 'routecraft')
   const files = entry.files.map(f => f.path)
-  for (const wanted of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'docs/errors.md']) {
+  for (const wanted of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'docs/errors.md', 'dist/bullmq/index.js', 'dist/bullmq/index.d.ts', 'dist/redis/index.js', 'dist/redis/index.d.ts']) {
     t.ok(files.includes(wanted), `the tarball contains ${wanted}`)
   }
   t.notOk(files.some(f => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('playground/') || f.startsWith('node_modules/')),
@@ -130,6 +130,27 @@ t.test('npm pack → install in an empty project → import and typecheck routec
       openapi: '3.1.0',
       operationId: 'create_item_items__item_id__post',
     })
+  }
+
+  // -- (a2) the subpath exports: routecraft/redis needs nothing more; routecraft/bullmq needs the
+  // optional peer bullmq (present when the dependencies are the repository's) -----------------
+  const subpaths = await run(process.execPath, ['--input-type=module', '-e', `
+    const root = await import('routecraft')
+    const redis = await import('routecraft/redis')
+    let bullmq
+    try {
+      const m = await import('routecraft/bullmq')
+      bullmq = typeof m.queueDispatcher === 'function' && typeof m.deliveryWorker === 'function' ? 'loaded' : 'incomplete'
+    } catch (err) {
+      bullmq = err.code === 'ERR_MODULE_NOT_FOUND' && /'bullmq'/.test(err.message) ? 'needs bullmq' : String(err)
+    }
+    process.stdout.write(JSON.stringify({ redis: typeof redis.redisReplayStore, rootHasQueue: 'queueDispatcher' in root, bullmq }))
+  `], project, 60_000)
+  t.equal(subpaths.code, 0, 'the subpath imports run', { stderr: subpaths.stderr })
+  if (subpaths.code === 0) {
+    const got = JSON.parse(subpaths.stdout) as { redis: string; rootHasQueue: boolean; bullmq: string }
+    t.same({ redis: got.redis, rootHasQueue: got.rootHasQueue }, { redis: 'function', rootHasQueue: false }, 'routecraft/redis loads; the root export never loads bullmq')
+    t.ok(got.bullmq === 'loaded' || got.bullmq === 'needs bullmq', `routecraft/bullmq: ${got.bullmq}`)
   }
 
   // -- (b) typecheck a consumer file against the shipped .d.ts -------------------------------
