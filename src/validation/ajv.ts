@@ -51,18 +51,19 @@ function makeAjv (coerce: boolean, removeAdditional: true | 'all'): Ajv {
   return ajv
 }
 
-let instances: { param: Ajv; body: Ajv; composedBody: Ajv } | undefined
-const ajvs = (): { param: Ajv; body: Ajv; composedBody: Ajv } => (instances ??= { param: makeAjv(true, true), body: makeAjv(false, 'all'), composedBody: makeAjv(false, true) })
+let param: Ajv | undefined
+let body: Ajv | undefined
+let composedBody: Ajv | undefined
 
-/** Request parameters: strings coerced to the declared types. */
-export const paramAjv = (): Ajv => ajvs().param
+/** Request parameters: strings coerced to the declared types. Each instance is made on first use. */
+export const paramAjv = (): Ajv => (param ??= makeAjv(true, true))
 // Bodies: FastAPI (Pydantic) ignores fields a model does not declare, so the handler never
 // sees them. For a plain tree of objects Ajv's `removeAdditional: 'all'` does that inside the
 // compiled validator; where the tree composes schemas (allOf, anyOf, $ref, …) 'all' would
 // remove the properties of the other branches, so validation keeps them and TypeBox's
 // Value.Clean, which understands composition, removes the undeclared ones afterwards.
-export const bodyAjv = (): Ajv => ajvs().body
-export const composedBodyAjv = (): Ajv => ajvs().composedBody
+export const bodyAjv = (): Ajv => (body ??= makeAjv(false, 'all'))
+export const composedBodyAjv = (): Ajv => (composedBody ??= makeAjv(false, true))
 
 /** Where a value came from; the first element of an error's `loc`. */
 export type Part = 'path' | 'query' | 'header' | 'cookie' | 'body'
