@@ -46,6 +46,8 @@ export interface StartupRow {
   coldPostMs: number
   docMs?: number
   docBytes?: number
+  /** Set when the variant could not start at this size. */
+  error?: string
 }
 
 export interface StartupCountRow { routes: number; variant: Variant; instructions: number }
@@ -82,16 +84,31 @@ export async function startupTimed (options: { runs: number; sizes: number[]; lo
   const rows: StartupRow[] = []
   for (const step of plan) {
     const probes = new Map<Variant, Array<Probe & { listenMs: number }>>(step.variants.map(v => [v, []]))
+    // A variant that cannot start at this size is reported (its first error line) and not run again.
+    const failed = new Map<Variant, string>()
     for (let i = 0; i < step.runs; i++) {
       // Rotate the order, so that a drift of the machine hits every variant alike.
       const order = step.variants.map((_, k) => step.variants[(k + i) % step.variants.length] as Variant)
       for (const variant of order) {
-        const { probe, spawnAt } = await runOnce(variant, step.routes, step.schemas === 'shared' ? ['--shared'] : [], false, true)
-        probes.get(variant)?.push({ ...probe, listenMs: probe.listenAt - spawnAt })
+        if (failed.has(variant)) continue
+        try {
+          const { probe, spawnAt } = await runOnce(variant, step.routes, step.schemas === 'shared' ? ['--shared'] : [], false, true)
+          probes.get(variant)?.push({ ...probe, listenMs: probe.listenAt - spawnAt })
+        } catch (err) {
+          const line = (err as Error).message.split('\n').find(l => /Error/.test(l)) ?? (err as Error).message.split('\n')[0] ?? 'failed'
+          failed.set(variant, line.trim())
+          options.log(`  startup ${String(step.routes).padStart(5)} routes (${step.schemas}) ${VARIANT_TITLES[variant]}: FAILED: ${line.trim()}`)
+        }
       }
     }
     for (const variant of step.variants) {
       const list = probes.get(variant) as Array<Probe & { listenMs: number }>
+      const error = failed.get(variant)
+      if (error !== undefined) {
+        const none = { median: Number.NaN, min: Number.NaN, max: Number.NaN }
+        rows.push({ routes: step.routes, schemas: step.schemas, variant, runs: 0, listen: none, importMs: Number.NaN, readyMs: Number.NaN, rssMb: Number.NaN, firstMs: Number.NaN, coldGetMs: Number.NaN, warmGetMs: Number.NaN, coldPostMs: Number.NaN, error })
+        continue
+      }
       const row: StartupRow = {
         routes: step.routes, schemas: step.schemas, variant, runs: list.length,
         listen: stat(list.map(p => p.listenMs)),
@@ -156,10 +173,10 @@ export function startupMarkdown (rows: StartupRow[], note: string): string[] {
   for (const key of keys) {
     const [routesText, schemas] = key.split(' ') as [string, string]
     const routes = Number(routesText)
-    const cells = VARIANTS.map(v => { const r = find(routes, schemas, v); return r === undefined ? '–' : `${ms(r.listen.median)} (${ms(r.listen.min)}–${ms(r.listen.max)})` })
+    const cells = VARIANTS.map(v => { const r = find(routes, schemas, v); return r === undefined ? '–' : r.error !== undefined ? `failed: ${r.error}` : `${ms(r.listen.median)} (${ms(r.listen.min)}–${ms(r.listen.max)})` })
     const rc = find(routes, schemas, 'routecraft')
     const raw = find(routes, schemas, 'raw')
-    const runs = rc?.runs ?? raw?.runs ?? 0
+    const runs = Math.max(...VARIANTS.map(v => find(routes, schemas, v)?.runs ?? 0))
     const target = routes === 1000 && schemas === 'fresh' && rc !== undefined ? ` (target ≤ ${STARTUP_TARGETS.ms} ms: ${verdict(rc.listen.median <= STARTUP_TARGETS.ms)})` : ''
     out.push(`| ${thousands(routes)} | ${schemas} | ${runs} | ${cells.join(' | ')} | ${rc !== undefined && raw !== undefined ? fixed(rc.listen.median / raw.listen.median, 2) : '–'}${target} |`)
   }
@@ -176,7 +193,7 @@ export function startupMarkdown (rows: StartupRow[], note: string): string[] {
   }
   out.push('After listening, with fresh schemas, over one keep-alive connection (medians, ms): the first request of the process (a GET to a route nobody hit yet), a GET to another cold route, the same route again, a POST to a cold route, the first `/openapi.json`; RSS right after listening.', '')
   out.push('| routes | variant | RSS MB | first request | cold GET | warm GET | cold POST | first document | document bytes |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
-  for (const r of rows.filter(x => x.schemas === 'fresh' && (x.routes === 1000 || x.routes === big))) {
+  for (const r of rows.filter(x => x.schemas === 'fresh' && x.error === undefined && (x.routes === 1000 || x.routes === big))) {
     const targets = r.routes === 1000 && r.variant === 'routecraft' ? ` (≤ ${STARTUP_TARGETS.rssMb}: ${verdict(r.rssMb <= STARTUP_TARGETS.rssMb)})` : ''
     out.push(`| ${thousands(r.routes)} | ${VARIANT_TITLES[r.variant]} | ${r.rssMb.toFixed(0)}${targets} | ${ms1(r.firstMs)} | ${ms1(r.coldGetMs)} | ${ms1(r.warmGetMs)} | ${ms1(r.coldPostMs)} | ${ms1(r.docMs)} | ${r.docBytes === undefined ? '–' : thousands(r.docBytes)} |`)
   }
