@@ -40,7 +40,7 @@ export const errorCodes = {
   RC_ERR_JSONABLE_CYCLE: 'a value with a reference cycle given to jsonable()',
   RC_ERR_JSONABLE_VALUE: 'a value jsonable() cannot convert (a function or a symbol at the top)',
   // Security
-  RC_ERR_AUTH_OPTION: 'an option of basicAuth() of the wrong type',
+  RC_ERR_AUTH_OPTION: 'an option of a security builder (basicAuth(), bearerAuth(), apiKeyAuth(), securityScheme()) of the wrong type',
   // Webhooks
   RC_ERR_WEBHOOK_SECRET: 'a webhook secret that is missing or not a whsec_/base64 secret',
   RC_ERR_WEBHOOK_VERIFY: 'a received webhook that fails verification',

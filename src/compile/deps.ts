@@ -65,13 +65,25 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
   return { nodes, outputs, records: [...records] }
 }
 
-/** The security requirements of a plan, each scheme once. */
+/**
+ * The security requirements of a plan, each scheme once, its scopes merged in order of first
+ * appearance (FastAPI's `_get_openapi_security_definitions`); the last scheme object declared
+ * under a name is the one documented.
+ */
 export function planSecurity (plan: DependencyPlan | undefined): SecurityRequirement[] {
-  const out: SecurityRequirement[] = []
+  const byName = new Map<string, { scheme: SecurityRequirement['scheme']; scopes: string[] }>()
   for (const r of plan?.records ?? []) {
-    if (r.security !== undefined && !out.some(s => s.schemeName === r.security?.schemeName)) out.push(r.security)
+    const s = r.security
+    if (s === undefined) continue
+    const seen = byName.get(s.schemeName)
+    if (seen === undefined) {
+      byName.set(s.schemeName, { scheme: s.scheme, scopes: [...(s.scopes ?? [])] })
+      continue
+    }
+    seen.scheme = s.scheme
+    for (const scope of s.scopes ?? []) if (!seen.scopes.includes(scope)) seen.scopes.push(scope)
   }
-  return out
+  return [...byName].map(([schemeName, { scheme, scopes }]) => ({ schemeName, scheme, scopes }))
 }
 
 /**

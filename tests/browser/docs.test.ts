@@ -2,7 +2,7 @@
  * The docs in a real browser: headless Debian Chromium driven by playwright-core opens
  * Swagger UI as served by `openapi()`, and what a user sees there is asserted: the operations,
  * the webhooks with their body schema, an `x-` extension, the Basic auth flow end to end
- * ("Authorize", "Try it out", "Execute"), and a document that has only webhooks. The
+ * ("Authorize", "Try it out", "Execute"), the same with a bearer token, and a document that has only webhooks. The
  * showcase's `/openapi.json` is validated as OpenAPI 3.1 by a real validator.
  *
  * Chromium is not optional: `.ci/run` installs it, so a missing browser fails this test.
@@ -16,7 +16,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { openapi, webhook } from '../../src/index.js'
+import { bearerAuth, dependency, HttpError, openapi, route, webhook } from '../../src/index.js'
 import { build as buildShowcase } from '../../playground/app.js'
 import { build as buildBasicAuthChecked } from '../../playground/seed/basic_auth_checked.js'
 import { build as buildExtensions } from '../../playground/seed/openapi_extensions.js'
@@ -188,6 +188,43 @@ if (!existsSync(CHROMIUM)) {
     t.equal((await live.locator('.response .response-col_status').first().innerText()).trim(), '200', 'Swagger UI shows 200')
     const shown = await live.locator('.response .response-col_description').first().innerText()
     t.match(shown, /"username":\s*"stanleyjobson"/, 'and the body with the username')
+    t.same(errors, [], 'no script errors on the page')
+  })
+
+  t.test('bearerAuth: Authorize with a token, Try it out, Execute', async t => {
+    const app = Fastify()
+    await app.register(openapi({ info: { title: 'Bearer', version: '1.0.0' } }))
+    const token = bearerAuth({ bearerFormat: 'opaque' })
+    const currentUser = dependency({ deps: { token }, resolve: function current_user ({ deps }) {
+      if (deps.token.credentials !== 'sesame-123') throw new HttpError(401, 'Invalid token', { 'WWW-Authenticate': 'Bearer' })
+      return 'rick'
+    } })
+    await app.register(route({ method: 'GET', url: '/me', deps: { user: currentUser }, handler: function read_me ({ deps }) { return { user: deps.user } } }))
+    const base = await serve(t, app)
+    const { page, errors } = await openDocs(t, browser, base)
+
+    await page.locator('.auth-wrapper .btn.authorize').click()
+    const modal = page.locator('.modal-ux')
+    await modal.waitFor()
+    t.match(await modal.innerText(), /HTTPBearer\s*\(http, Bearer\)/, 'the HTTPBearer scheme is offered')
+    await modal.locator('input').first().fill('sesame-123')
+    await modal.locator('button.authorize').click()
+    await t.resolves(modal.getByText('Logout').first().waitFor({ state: 'visible' }), 'authorized')
+    await modal.locator('button.btn-done').click()
+    await modal.waitFor({ state: 'detached' })
+
+    const op = page.locator('#operations-default-read_me_me_get')
+    await op.locator('.opblock-summary').click()
+    await op.locator('.try-out__btn').click()
+    const answer = page.waitForResponse(r => r.url() === `${base}/me`)
+    await op.locator('.btn.execute').click()
+    const response = await answer
+    t.equal(response.status(), 200, 'the browser request was answered 200')
+    t.equal(await response.request().headerValue('authorization'), 'Bearer sesame-123', 'Swagger UI sent the token as a bearer token')
+    const live = op.locator('.live-responses-table')
+    await live.waitFor()
+    t.equal((await live.locator('.response .response-col_status').first().innerText()).trim(), '200', 'Swagger UI shows 200')
+    t.match(await live.locator('.response .response-col_description').first().innerText(), /"user":\s*"rick"/, 'and the body')
     t.same(errors, [], 'no script errors on the page')
   })
 

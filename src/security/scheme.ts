@@ -1,0 +1,229 @@
+/**
+ * securityScheme(): any OpenAPI security scheme as a dependency (FastAPI's `SecurityBase`
+ * family). One declaration carries the scheme object documented under
+ * `components.securitySchemes`, the operation's `security` requirement, and a resolver that
+ * receives the raw credentials the scheme names. `basicAuth()`, `bearerAuth()` and
+ * `apiKeyAuth()` are built on it; users build OAuth2 and OpenID Connect guards the same way.
+ *
+ * Where the credentials come from follows from the scheme, as in FastAPI: an `apiKey` scheme
+ * reads its header, query parameter or cookie; every other type (`http`, `oauth2`,
+ * `openIdConnect`) reads the `Authorization` header. No Fastify import: the request is only
+ * read through the dependency context.
+ */
+import { RoutecraftError } from '../errors.js'
+import { createDependency } from '../declare/dependency.js'
+import type { Dependency, DependencyContext, SecurityRequirement } from '../declare/types.js'
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+/** One OAuth2 flow (OpenAPI's OAuth Flow Object); `scopes` defaults to `{}` as in FastAPI. */
+export interface OAuthFlow {
+  authorizationUrl?: string
+  tokenUrl?: string
+  refreshUrl?: string
+  /** Scope name → description. */
+  scopes?: Record<string, string>
+}
+
+/** The OAuth2 flows a scheme supports (OpenAPI's OAuth Flows Object). */
+export interface OAuthFlows {
+  implicit?: OAuthFlow & { authorizationUrl: string }
+  password?: OAuthFlow & { tokenUrl: string }
+  clientCredentials?: OAuthFlow & { tokenUrl: string }
+  authorizationCode?: OAuthFlow & { authorizationUrl: string; tokenUrl: string }
+}
+
+/** An OpenAPI Security Scheme Object, as it appears under `components.securitySchemes`. */
+export type SecuritySchemeObject =
+  | { type: 'http'; scheme: string; bearerFormat?: string; description?: string }
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string; description?: string }
+  | { type: 'oauth2'; flows: OAuthFlows; description?: string }
+  | { type: 'openIdConnect'; openIdConnectUrl: string; description?: string }
+
+/** The context a security resolver receives: the dependency context of the request. */
+export type SecurityContext = DependencyContext<undefined, undefined, undefined, undefined, Record<never, never>>
+
+/** What {@link securityScheme} takes. */
+export interface SecuritySchemeDeclaration<T> {
+  /** The key under `components.securitySchemes` and in the operation's `security`. */
+  schemeName: string
+  /** The scheme object, documented as given (a flow without `scopes` gets `scopes: {}`). */
+  scheme: SecuritySchemeObject
+  /** The scopes the operation requires (OAuth2 / OpenID Connect); merged per scheme name. */
+  scopes?: readonly string[]
+  /**
+   * Turns the raw credentials into the dependency's value: the `Authorization` header, or the
+   * API key, exactly as sent (`undefined` when absent or empty). Throw an `HttpError` to refuse.
+   */
+  resolve: (credentials: string | undefined, ctx: SecurityContext) => T | Promise<T>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------
+
+const KEYS = new Set(['schemeName', 'scheme', 'scopes', 'resolve'])
+const SCHEME_NAME = /^[\w.-]+$/
+// RFC 9110 token: the `http` scheme name and header names.
+const TOKEN = /^[!#$%&'*+.^`|~\w-]+$/
+const FLOW_URLS: Record<keyof OAuthFlows, readonly string[]> = {
+  implicit: ['authorizationUrl'],
+  password: ['tokenUrl'],
+  clientCredentials: ['tokenUrl'],
+  authorizationCode: ['authorizationUrl', 'tokenUrl'],
+}
+
+function fail (where: string, message: string): never {
+  throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${where}: ${message}`)
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function checkStrings (value: unknown, keys: readonly string[], where: string, what: string): void {
+  for (const key of keys) {
+    if (typeof (value as Record<string, unknown>)[key] !== 'string') fail(where, `${what}.${key} must be a string`)
+  }
+}
+
+function checkFlows (flows: unknown, where: string): Record<string, unknown> {
+  if (!isRecord(flows) || Object.keys(flows).length === 0) fail(where, 'an oauth2 scheme needs flows, e.g. { password: { tokenUrl: "token" } }')
+  const out: Record<string, unknown> = {}
+  for (const [name, flow] of Object.entries(flows)) {
+    const required = FLOW_URLS[name as keyof OAuthFlows] as readonly string[] | undefined
+    if (required === undefined || !Object.hasOwn(FLOW_URLS, name)) fail(where, `unknown OAuth2 flow "${name}"; known flows: ${Object.keys(FLOW_URLS).join(', ')}`)
+    if (!isRecord(flow)) fail(where, `flows.${name} must be an object`)
+    checkStrings(flow, required, where, `flows.${name}`)
+    for (const key of ['authorizationUrl', 'tokenUrl', 'refreshUrl']) {
+      if (flow[key] !== undefined && typeof flow[key] !== 'string') fail(where, `flows.${name}.${key} must be a string`)
+    }
+    const scopes = flow.scopes ?? {}
+    if (!isRecord(scopes) || Object.values(scopes).some(d => typeof d !== 'string')) fail(where, `flows.${name}.scopes must map scope names to descriptions`)
+    out[name] = { ...flow, scopes: { ...scopes } }
+  }
+  return out
+}
+
+/** The scheme object to document: checked, copied, frozen. */
+function checkScheme (scheme: unknown, where: string): SecuritySchemeObject {
+  if (!isRecord(scheme)) fail(where, 'scheme must be an OpenAPI security scheme object, e.g. { type: "http", scheme: "bearer" }')
+  if (scheme.description !== undefined && typeof scheme.description !== 'string') fail(where, 'scheme.description must be a string')
+  const copy: Record<string, unknown> = { ...scheme }
+  switch (scheme.type) {
+    case 'http':
+      if (typeof scheme.scheme !== 'string' || !TOKEN.test(scheme.scheme)) fail(where, 'an http scheme needs scheme: a token such as "bearer" or "basic"')
+      if (scheme.bearerFormat !== undefined && typeof scheme.bearerFormat !== 'string') fail(where, 'scheme.bearerFormat must be a string')
+      break
+    case 'apiKey':
+      if (scheme.in !== 'header' && scheme.in !== 'query' && scheme.in !== 'cookie') fail(where, 'an apiKey scheme needs in: "header", "query" or "cookie"')
+      if (typeof scheme.name !== 'string' || scheme.name === '' || (scheme.in === 'header' && !TOKEN.test(scheme.name))) {
+        fail(where, `an apiKey scheme needs the name of its ${scheme.in} (a non-empty string${scheme.in === 'header' ? ', a valid header name' : ''})`)
+      }
+      break
+    case 'oauth2':
+      copy.flows = checkFlows(scheme.flows, where)
+      break
+    case 'openIdConnect':
+      checkStrings(scheme, ['openIdConnectUrl'], where, 'scheme')
+      break
+    default:
+      fail(where, `scheme.type must be "http", "apiKey", "oauth2" or "openIdConnect", got ${JSON.stringify(scheme.type)}`)
+  }
+  for (const [key, value] of Object.entries(copy)) if (value === undefined) delete copy[key]
+  return Object.freeze(copy) as SecuritySchemeObject
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading credentials
+// ---------------------------------------------------------------------------------------------
+
+type Reader = (ctx: SecurityContext) => string | undefined
+
+function nonEmpty (value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function readerFor (scheme: SecuritySchemeObject): Reader {
+  if (scheme.type !== 'apiKey') return ctx => nonEmpty(ctx.request.headers.authorization)
+  const name = scheme.name
+  if (scheme.in === 'header') {
+    const lower = name.toLowerCase()
+    // Node joins a repeated header with ", " (Starlette takes the first): such a value is never
+    // a valid key, so the guard fails closed.
+    return ctx => nonEmpty(ctx.request.headers[lower])
+  }
+  if (scheme.in === 'query') {
+    return ctx => {
+      // A repeated parameter: the last, as Starlette's `query_params.get`.
+      const value = (ctx.request.query as Record<string, unknown>)[name]
+      return nonEmpty(Array.isArray(value) ? value[value.length - 1] : value)
+    }
+  }
+  return ctx => nonEmpty(ctx.cookies[name])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Factory
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Declares any OpenAPI security scheme as a dependency: documented under
+ * `components.securitySchemes[schemeName]` and in the `security` of every operation that uses
+ * it; at request time `resolve` receives the raw credentials (the `Authorization` header, or
+ * the API key for an `apiKey` scheme; `undefined` when absent or empty) and the dependency
+ * context, and returns the dependency's value or throws an `HttpError`.
+ *
+ * @example
+ * ```ts
+ * // FastAPI's OAuth2PasswordBearer(tokenUrl="token", scopes={"me": "Read your profile"})
+ * const token = securityScheme({
+ *   schemeName: 'OAuth2PasswordBearer',
+ *   scheme: { type: 'oauth2', flows: { password: { tokenUrl: 'token', scopes: { me: 'Read your profile' } } } },
+ *   scopes: ['me'],
+ *   resolve: (authorization) => {
+ *     const [scheme, param] = splitAuthorization(authorization)
+ *     if (scheme.toLowerCase() !== 'bearer' || param === '') {
+ *       throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'Bearer' })
+ *     }
+ *     return param
+ *   },
+ * })
+ * ```
+ */
+export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependency<Awaited<T>> {
+  if (!isRecord(decl)) fail('securityScheme()', 'takes a declaration object { schemeName, scheme, resolve }')
+  const where = `securityScheme ${typeof decl.schemeName === 'string' ? decl.schemeName : '(unnamed)'}`
+  for (const key of Object.keys(decl)) if (!KEYS.has(key)) fail(where, `unknown option "${key}"; known options: ${[...KEYS].join(', ')}`)
+  if (typeof decl.schemeName !== 'string' || !SCHEME_NAME.test(decl.schemeName)) fail(where, 'schemeName must be a non-empty string of letters, digits, _ . -')
+  const scheme = checkScheme(decl.scheme, where)
+  const scopes = decl.scopes ?? []
+  if (!Array.isArray(scopes) || scopes.some(s => typeof s !== 'string')) fail(where, 'scopes must be an array of strings')
+  if (typeof decl.resolve !== 'function') fail(where, 'resolve must be a function (credentials, ctx) => value')
+  const resolve = decl.resolve
+  const read = readerFor(scheme)
+  const security: SecurityRequirement = Object.freeze({ schemeName: decl.schemeName, scheme, scopes: Object.freeze([...scopes]) })
+  return createDependency<T>({
+    name: decl.schemeName,
+    resolve: (ctx: SecurityContext) => resolve(read(ctx), ctx),
+  } as never, security)
+}
+
+/**
+ * Splits an `Authorization` header value at its first space into scheme and parameter, the
+ * parameter trimmed (FastAPI's `get_authorization_scheme_param`); `['', '']` when absent.
+ *
+ * @example
+ * ```ts
+ * splitAuthorization('Bearer abc ') // ['Bearer', 'abc']
+ * splitAuthorization(undefined)     // ['', '']
+ * ```
+ */
+export function splitAuthorization (value: string | undefined): [scheme: string, param: string] {
+  if (value === undefined || value === '') return ['', '']
+  const space = value.indexOf(' ')
+  if (space === -1) return [value, '']
+  return [value.slice(0, space), value.slice(space + 1).trim()]
+}
