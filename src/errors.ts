@@ -27,6 +27,7 @@ export const errorCodes = {
   RC_ERR_DEPENDENCY_SHAPE: 'something in `deps` that is not a dependency',
   RC_ERR_DEPENDENCY_CYCLE: 'a dependency that depends on itself, directly or not',
   RC_ERR_DEPENDENCY_NO_RESOLVE: 'a dependency declaration without a resolve function',
+  RC_ERR_DEPENDENCY_NO_YIELD: 'a dependency with teardown (a generator resolve) that returned without yielding',
   // The OpenAPI document
   RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID: 'two documented operations with the same operationId',
   RC_ERR_OPENAPI_DUPLICATE_WEBHOOK: 'two webhooks with the same name and method',

@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { parseCookie } from 'cookie'
 import { TemporalResponse } from '../responses/temporal.js'
+import type { TeardownStack } from './teardown.js'
 
 
 const NO_DEPS = Object.freeze({})
@@ -20,6 +21,8 @@ export function parseCookies (request: FastifyRequest): Record<string, string | 
 /** `ctx`: reads from the request, creates the temporal response on first use. */
 export class Context {
   deps: Record<string, unknown> = NO_DEPS
+  /** Only on requests of routes with teardown dependencies (no field, no cost, elsewhere). */
+  declare teardown?: TeardownStack
   #response: TemporalResponse | undefined
   #cookies: Record<string, string | undefined> | undefined
   readonly #status: number

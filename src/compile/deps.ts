@@ -9,10 +9,13 @@ import { RoutecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import type { Dependency, DependencyRecord, SecurityRequirement } from '../declare/types.js'
 import type { TemporalResponse } from '../responses/temporal.js'
+import { enterGenerator, type TeardownStack } from './teardown.js'
 
 /** One step of a plan. */
 interface PlanNode {
   readonly record: DependencyRecord
+  /** `record.resolve`, or for a dependency with teardown: resolve, then enter the generator. */
+  readonly resolve: (ctx: DependencyContext, source: SolveSource) => unknown
   /** `[key, index of the node that provides it]` for the node's own deps. */
   readonly inputs: ReadonlyArray<readonly [string, number]>
 }
@@ -24,6 +27,8 @@ export interface DependencyPlan {
   readonly outputs: ReadonlyArray<readonly [string, number]>
   /** Every record in the graph, each once: for schemas and security. */
   readonly records: readonly DependencyRecord[]
+  /** Some dependency has teardown: each request needs a {@link TeardownStack}. */
+  readonly teardown: boolean
 }
 
 /** Plans `deps`; `undefined` when there are none. Throws on a cycle. */
@@ -52,7 +57,7 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
     for (const [key, dep] of Object.entries(record.deps)) inputs.push([key, visit(dep[kDependency])])
     visiting.pop()
     records.add(record)
-    nodes.push({ record, inputs })
+    nodes.push({ record, inputs, resolve: record.teardown ? enterer(record) : record.resolve as unknown as PlanNode['resolve'] })
     const index = nodes.length - 1
     if (record.cache) cached.set(record, index)
     return index
@@ -62,7 +67,7 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
   // as FastAPI's router- and app-level `dependencies=[...]`.
   for (const dep of scope) visit(dep[kDependency])
   const outputs = keys.map(key => [key, visit((deps[key] as Dependency<unknown>)[kDependency])] as const)
-  return { nodes, outputs, records: [...records] }
+  return { nodes, outputs, records: [...records], teardown: nodes.some(n => n.record.teardown) }
 }
 
 /**
@@ -77,11 +82,11 @@ export function planSecurity (plan: DependencyPlan | undefined): SecurityRequire
     if (s === undefined) continue
     const seen = byName.get(s.schemeName)
     if (seen === undefined) {
-      byName.set(s.schemeName, { scheme: s.scheme, scopes: [...(s.scopes ?? [])] })
+      byName.set(s.schemeName, { scheme: s.scheme, scopes: [...s.scopes] })
       continue
     }
     seen.scheme = s.scheme
-    for (const scope of s.scopes ?? []) if (!seen.scopes.includes(scope)) seen.scopes.push(scope)
+    for (const scope of s.scopes) if (!seen.scopes.includes(scope)) seen.scopes.push(scope)
   }
   return [...byName].map(([schemeName, { scheme, scopes }]) => ({ schemeName, scheme, scopes }))
 }
@@ -121,6 +126,8 @@ export interface SolveSource {
   readonly cookies: unknown
   readonly body: unknown
   readonly response: TemporalResponse
+  /** Set for requests whose plan has dependencies with teardown. */
+  readonly teardown?: TeardownStack
 }
 
 /** The context a dependency's resolve receives: the route's parts and its own deps. */
@@ -175,7 +182,13 @@ function resolveNode (node: PlanNode, values: unknown[], source: SolveSource): u
     deps = {}
     for (const [key, index] of node.inputs) deps[key] = values[index]
   }
-  return node.record.resolve(new DependencyContext(source, deps) as never)
+  return node.resolve(new DependencyContext(source, deps), source)
+}
+
+/** Resolves a generator dependency: its first yield, the generator kept for teardown. */
+function enterer (record: DependencyRecord): PlanNode['resolve'] {
+  const where = `dependency ${record.name ?? `#${record.id}`}`
+  return (ctx, source) => enterGenerator(record.resolve(ctx as never) as Parameters<typeof enterGenerator>[0], source.teardown as TeardownStack, where)
 }
 
 function outputs (plan: DependencyPlan, values: unknown[]): Record<string, unknown> {

@@ -13,6 +13,7 @@ import { applyParts, sendDirect } from './send.js'
 import { NonJsonBody, sentBody } from './body.js'
 import { Context, RawBodyContext, parseCookies } from './context.js'
 import { routeErrorHandler } from './error-handler.js'
+import { guarded, openTeardown } from './teardown.js'
 import type { Operation } from '../declare/types.js'
 
 const NOT_FOUND = new HttpError(404, 'Not Found')
@@ -53,6 +54,7 @@ export function makeHandler (
   const serializerFor = (status: number): Serializer | undefined => isEmpty(status) ? undefined : byStatus.get(status) ?? fallback
   // Decided once for the declared status; only a status changed through ctx.response is looked up.
   const defaultSerializer = serializerFor(defaultStatus)
+  const teardown = plan?.teardown === true
 
   /** Sends what the user's handler returned. */
   function finish (out: unknown, ctx: Context, reply: FastifyReply): FastifyReply | undefined {
@@ -73,6 +75,17 @@ export function makeHandler (
     if (payload === undefined) reply.send()
     else reply.type(JSON_CONTENT_TYPE).send(payload)
     return undefined
+  }
+
+  /** Dependencies with teardown: the request's stack records errors and unwinds after the response. */
+  function solveWithTeardown (plan: DependencyPlan, ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+    const stack = ctx.teardown = openTeardown(request, reply)
+    return guarded(stack, () => {
+      const deps = solveDependencies(plan, ctx)
+      if (deps instanceof Promise) return deps.then(value => { ctx.deps = value; return run(ctx, reply) })
+      ctx.deps = deps
+      return run(ctx, reply)
+    })
   }
 
   function run (ctx: Context, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
@@ -118,6 +131,7 @@ export function makeHandler (
 
     const ctx = new ContextClass(request, reply, cookies, defaultStatus)
     if (plan !== undefined) {
+      if (teardown) return solveWithTeardown(plan, ctx, request, reply)
       const deps = solveDependencies(plan, ctx)
       if (deps instanceof Promise) {
         return deps.then(value => {

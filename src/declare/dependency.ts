@@ -5,10 +5,13 @@ import { RoutecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import { checkKeys, checkSchema } from './checks.js'
 import { handlerName } from './names.js'
-import type { Dependency, DependencyDeclaration, DependencyRecord, DepsMap, SchemaSlot, SecurityRequirement } from './types.js'
+import type { Dependency, DependencyDeclaration, DependencyRecord, DependencyValue, DepsMap, SchemaSlot, SecurityRequirement } from './types.js'
 
 const KEYS = new Set(['name', 'deps', 'params', 'query', 'headers', 'cookies', 'cache', 'resolve'])
 let nextId = 1
+// The constructors of `function*` and `async function*`: a resolve written as one has teardown.
+const GeneratorFunction = Object.getPrototypeOf(function * () {}).constructor as FunctionConstructor
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function * () {}).constructor as FunctionConstructor
 
 /** Whether `value` is a dependency. */
 export function isDependency (value: unknown): value is Dependency<unknown> {
@@ -35,10 +38,16 @@ export function checkDeps (deps: unknown, where: string): Readonly<Record<string
  * Declares a dependency: `resolve(ctx)` runs before the handler, after its own `deps`; its
  * request-part schemas are validated with the route's and documented in every operation that
  * uses it. Solved once per request even when used several times (`cache: false` opts out).
- * A thrown `HttpError` becomes the response.
+ * A thrown `HttpError` becomes the response. A `resolve` written as an (async) generator
+ * function has teardown (FastAPI's `yield`): its first yield is the value, the rest runs after
+ * the response, with the handler's error thrown in at the `yield` if it failed.
  *
  * @example
  * ```ts
+ * const db = dependency({ resolve: async function * db () {
+ *   const tx = await pool.begin()
+ *   try { yield tx; await tx.commit() } catch (err) { await tx.rollback(); throw err }
+ * } })
  * const currentUser = dependency({
  *   deps: { credentials: basicAuth() },
  *   resolve: ({ deps }) => deps.credentials.username,
@@ -48,12 +57,12 @@ export function checkDeps (deps: unknown, where: string): Readonly<Record<string
  */
 export function dependency<T, P extends SchemaSlot = undefined, Q extends SchemaSlot = undefined, H extends SchemaSlot = undefined, C extends SchemaSlot = undefined, D extends DepsMap = Record<never, never>> (
   decl: DependencyDeclaration<T, P, Q, H, C, D>
-): Dependency<Awaited<T>> {
+): Dependency<DependencyValue<T>> {
   return createDependency(decl as unknown as DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, undefined)
 }
 
 /** Builds a dependency; `security` is set by security builders such as basicAuth(). */
-export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, security: SecurityRequirement | undefined): Dependency<Awaited<T>> {
+export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, security: SecurityRequirement | undefined): Dependency<DependencyValue<T>> {
   if (typeof decl !== 'object' || decl === null) throw new RoutecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'dependency() needs a declaration object')
   const where = `dependency ${decl.name ?? handlerName(decl.resolve) ?? '(anonymous)'}`
   checkKeys(decl, KEYS, where, 'RC_ERR_DEPENDENCY_SHAPE')
@@ -69,7 +78,8 @@ export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, 
     cookies: checkSchema(decl.cookies, 'cookies', where, true),
     cache: decl.cache ?? true,
     security,
+    teardown: (decl.resolve as object) instanceof GeneratorFunction || (decl.resolve as object) instanceof AsyncGeneratorFunction,
     resolve: decl.resolve as (ctx: never) => unknown,
   })
-  return Object.freeze({ [kDependency]: record }) as Dependency<Awaited<T>>
+  return Object.freeze({ [kDependency]: record }) as Dependency<DependencyValue<T>>
 }

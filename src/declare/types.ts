@@ -78,7 +78,7 @@ export type DepsMap = Record<string, Dependency<unknown>>
 export interface SecurityRequirement {
   schemeName: string
   scheme: Record<string, unknown>
-  scopes?: readonly string[]
+  scopes: readonly string[]
 }
 
 /** A dependency (FastAPI's `Depends`): solved once per request, before the handler. */
@@ -99,8 +99,19 @@ export interface DependencyRecord {
   readonly cookies?: TSchema
   readonly cache: boolean
   readonly security?: SecurityRequirement
+  /** `resolve` is a generator function: its value is the first yield, the rest is teardown. */
+  readonly teardown: boolean
   readonly resolve: (ctx: never) => unknown
 }
+
+/**
+ * The value a dependency provides: what `resolve` returns (awaited), or what it yields first
+ * when it is a generator function (a dependency with teardown, FastAPI's `yield`).
+ */
+export type DependencyValue<T> =
+  T extends AsyncGenerator<infer Y, unknown, never> ? Y
+    : T extends Generator<infer Y, unknown, never> ? Y
+      : Awaited<T>
 
 /** What handlers and dependencies share: the request parts, `deps`, the temporal response. */
 export interface RequestContext<P, Q, H, C, B, D> {

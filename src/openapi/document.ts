@@ -145,7 +145,7 @@ export function buildOperation (entry: RegistryEntry, method: string, operationI
   }
   const { responses, needs422 } = responsesOf(entry, components)
   operation.responses = responses
-  if (entry.security.length > 0) operation.security = entry.security.map(s => ({ [s.schemeName]: [...(s.scopes ?? [])] }))
+  if (entry.security.length > 0) operation.security = entry.security.map(s => ({ [s.schemeName]: [...s.scopes] }))
   const merged = op.openapiExtra === undefined ? operation : deepMerge(operation, convertEmbedded(op.openapiExtra, components))
   return { operation: merged, needs422 }
 }

@@ -16,6 +16,7 @@ import { registryFor } from '../compile/registry.js'
 import { planDependencies, solveDependencies } from '../compile/deps.js'
 import { Context } from '../compile/context.js'
 import { routeErrorHandler } from '../compile/error-handler.js'
+import { guarded, openTeardown } from '../compile/teardown.js'
 import { isDependency } from '../declare/dependency.js'
 import type { Dependency } from '../declare/types.js'
 
@@ -78,8 +79,11 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
   /* c8 ignore next -- a dependency map with one entry always has a plan */
   if (plan === undefined) throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): protect has nothing to solve')
   return async function routecraftProtect (request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const ctx = new Context(request, reply, undefined, 200)
+    // A protect dependency with teardown is torn down after the docs' response.
+    if (plan.teardown) ctx.teardown = openTeardown(request, reply)
     try {
-      await solveDependencies(plan, new Context(request, reply, undefined, 200))
+      await (ctx.teardown === undefined ? solveDependencies(plan, ctx) : guarded(ctx.teardown, () => solveDependencies(plan, ctx)))
     } catch (err) {
       // Hooks of swagger-ui's routes answer through the app's error handler, which knows
       // nothing of HttpError; answer here so WWW-Authenticate and the detail survive.

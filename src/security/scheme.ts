@@ -208,7 +208,7 @@ export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependen
   return createDependency<T>({
     name: decl.schemeName,
     resolve: (ctx: SecurityContext) => resolve(read(ctx), ctx),
-  } as never, security)
+  } as never, security) as Dependency<Awaited<T>>
 }
 
 /**
