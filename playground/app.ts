@@ -5,6 +5,8 @@
  *   that filters an internal field, a hidden internal route
  * - the temporal response (201 on create-or-update, a header, a cookie), a direct XML response
  * - Basic auth + a checking dependency on an admin area (the docs stay public)
+ * - an API-key area for partners, a bearer-token area for customers, and a per-request unit of
+ *   work (a dependency with teardown) that rolls the in-memory store back when a request fails
  * - webhooks `item-created` and `order-shipped`, documented and sent for real
  * - CORS exposing `X-Cat-Dog` so a browser can read it
  */
@@ -12,7 +14,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import cors from '@fastify/cors'
 import { Type } from '@sinclair/typebox'
 import {
-  basicAuth, dependency, HttpError, openapi, route, safeCompare, verifyWebhook, webhook, WebhookVerificationError, withResponse,
+  apiKeyAuth, basicAuth, bearerAuth, dependency, HttpError, openapi, route, safeCompare, verifyWebhook, webhook, WebhookVerificationError, withResponse,
 } from '../src/index.js'
 import { inProcess, throughRedis } from './scale.js'
 
@@ -102,7 +104,13 @@ export async function build (options: ShowcaseOptions = {}): Promise<FastifyInst
   await app.register(cors, { origin: true, exposedHeaders: ['X-Cat-Dog'] })
   await app.register(openapi({
     info: { title: 'routecraft shop', version: '1.0.0', description: 'The routecraft showcase: a small shop.' },
-    tags: [{ name: 'items', description: 'The catalogue' }, { name: 'admin', description: 'Behind Basic auth' }, { name: 'webhooks', description: 'Events the shop sends' }],
+    tags: [
+      { name: 'items', description: 'The catalogue' },
+      { name: 'admin', description: 'Behind Basic auth' },
+      { name: 'partner', description: 'Behind an API key (X-API-Key)' },
+      { name: 'account', description: 'Behind a bearer token' },
+      { name: 'webhooks', description: 'Events the shop sends' },
+    ],
   }))
 
   // Items --------------------------------------------------------------------------------------
@@ -265,7 +273,92 @@ export async function build (options: ShowcaseOptions = {}): Promise<FastifyInst
     }))
   }, { prefix: '/admin' })
 
+  await registerAccountAreas(app, items)
   await app.register(itemCreated)
   await app.register(orderShipped)
   return app
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partners (API key) and customers (bearer token, unit of work)
+// ---------------------------------------------------------------------------------------------
+
+/** The demo credentials (a real shop would look them up). */
+export const PARTNER_KEY = 'partner-key-123'
+export const CUSTOMER_TOKENS: Readonly<Record<string, string>> = { 'demo-token': 'rick' }
+
+const Stock = Type.Object({ id: Type.String(), name: Type.String(), internal_cost: Type.Number() }, { $id: 'Stock' })
+const Wishlist = Type.Object({ user: Type.String(), item_ids: Type.Array(Type.String()) }, { $id: 'Wishlist' })
+
+async function registerAccountAreas (app: FastifyInstance, items: ReadonlyMap<string, { id: string; name: string; internal_cost: number }>): Promise<void> {
+  const wishlists = new Map<string, string[]>()
+
+  // Partners see the stock with its internal cost, behind an API key.
+  const partnerKey = apiKeyAuth({ in: 'header', name: 'X-API-Key', description: 'The key your account manager gave you' })
+  const partner = dependency({
+    deps: { key: partnerKey },
+    resolve: function current_partner ({ deps }) {
+      if (!safeCompare(deps.key, PARTNER_KEY)) throw new HttpError(401, 'Invalid API key', { 'WWW-Authenticate': 'APIKey' })
+      return 'acme'
+    },
+  })
+  await app.register(route({
+    method: 'GET', url: '/partner/stock', tags: ['partner'], deps: { partner }, response: Type.Array(Stock),
+    handler: function read_stock () { return [...items.values()] },
+  }))
+
+  // Customers: a bearer token names the user.
+  const token = bearerAuth({ description: 'Try `demo-token`' })
+  const customer = dependency({
+    deps: { token },
+    resolve: function current_customer ({ deps }) {
+      const user = Object.hasOwn(CUSTOMER_TOKENS, deps.token.credentials) ? CUSTOMER_TOKENS[deps.token.credentials] : undefined
+      if (user === undefined) throw new HttpError(401, 'Invalid token', { 'WWW-Authenticate': 'Bearer' })
+      return user
+    },
+  })
+
+  // A per-request unit of work on the in-memory store: writes apply at once and are undone,
+  // in reverse order, when the request fails (the error reaches the generator at its yield).
+  const unitOfWork = dependency({
+    resolve: async function * unit_of_work () {
+      const undo: Array<() => void> = []
+      const uow = {
+        addToWishlist (user: string, itemId: string): void {
+          const before = wishlists.get(user)
+          undo.push(() => { if (before === undefined) wishlists.delete(user); else wishlists.set(user, before) })
+          wishlists.set(user, [...(before ?? []), itemId])
+        },
+      }
+      try {
+        yield uow
+      } catch (err) {
+        for (const step of undo.reverse()) step()
+        app.log.info({ undone: undo.length }, 'unit of work rolled back')
+        throw err
+      }
+    },
+  })
+
+  await app.register(route({
+    method: 'GET', url: '/account/me', tags: ['account'], deps: { user: customer },
+    handler: function read_account ({ deps }) { return { user: deps.user } },
+  }))
+  await app.register(route({
+    method: 'GET', url: '/account/wishlist', tags: ['account'], deps: { user: customer }, response: Wishlist,
+    handler: function read_wishlist ({ deps }) { return { user: deps.user, item_ids: wishlists.get(deps.user) ?? [] } },
+  }))
+  await app.register(route({
+    method: 'POST', url: '/account/wishlist', tags: ['account'], deps: { user: customer, uow: unitOfWork }, response: Wishlist,
+    body: Type.Object({ item_ids: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50 }) }),
+    responses: { 404: { description: 'An item does not exist; nothing was added', schema: Type.Object({ detail: Type.String() }) } },
+    description: 'Adds every item, or none: an unknown item undoes the ones already added.',
+    handler: function add_to_wishlist ({ deps, body }) {
+      for (const id of body.item_ids) {
+        if (!items.has(id)) throw new HttpError(404, `Item not found: ${id}`)
+        deps.uow.addToWishlist(deps.user, id)
+      }
+      return { user: deps.user, item_ids: wishlists.get(deps.user) ?? [] }
+    },
+  }))
 }
