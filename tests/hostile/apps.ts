@@ -89,6 +89,8 @@ export const showcaseRoutes: readonly RouteSpec[] = [
   { method: 'GET', url: '/legacy/', ok: [200] },
   { method: 'GET', url: '/internal/health', ok: [200] },
   { method: 'GET', url: '/admin/me', ok: [200], auth: 'checked', headers: { authorization: ADMIN } },
+  // The API key is not an Authorization header: the Basic expectations do not apply, any 4xx is.
+  { method: 'GET', url: '/partner/stock', ok: [200], headers: { 'x-api-key': 'partner-key-123' } },
   {
     method: 'POST', url: '/admin/orders/o-1/ship', template: '/admin/orders/%P%/ship', ok: [200],
     body: { item_ids: ['portal-gun'] }, json: true, auth: 'checked', headers: { authorization: ADMIN },
