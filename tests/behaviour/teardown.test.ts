@@ -216,7 +216,7 @@ t.test('misuse at request time: a generator that never yields, one that yields t
   const app = appWithLog(t, events, logs)
   const done = deferred()
   // eslint-disable-next-line require-yield
-  const never = dependency({ resolve: async function * never () { events.push('never yields') } })
+  const never = dependency({ resolve: async function * () { events.push('never yields') } }) // anonymous: named by its id
   const twice = dependency({ resolve: function * twice () {
     try { yield 1; yield 2; events.push('not reached') } finally { events.push('closed at the second yield'); done.resolve() }
   } })
@@ -230,7 +230,7 @@ t.test('misuse at request time: a generator that never yields, one that yields t
   const res = await app.inject({ url: '/never' })
   t.equal(res.statusCode, 500)
   t.strictSame(res.json(), { detail: 'Internal Server Error' })
-  t.match(logs.join(''), /RC_ERR_DEPENDENCY_NO_YIELD/)
+  t.match(logs.join(''), /RC_ERR_DEPENDENCY_NO_YIELD: dependency #\d+/)
   t.equal((await app.inject({ url: '/twice' })).body, '1')
   await done.promise
   t.match(logs.join(''), /yielded more than once/)
