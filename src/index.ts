@@ -45,7 +45,7 @@ export { HttpError } from './responses/http-error.js'
 // Types
 export type { RoutecraftErrorCode } from './errors.js'
 export type {
-  HttpMethod, RouteDeclaration, RoutePlugin, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
+  HttpMethod, RouteDeclaration, RoutePlugin, RouteTypes, ResponsesMap, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
   ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps,
 } from './declare/types.js'
 export type { WebhookDeclaration } from './declare/webhook.js'

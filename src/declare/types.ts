@@ -159,7 +159,7 @@ export type HandlerContext<P, Q, H, C, B, D> = RequestContext<P, Q, H, C, B, D>
 export type BodyOf<B, Raw> = Raw extends true ? Buffer : B extends TSchema ? Static<B> : undefined
 
 /** What `route()` takes. */
-export interface RouteDeclaration<P extends SchemaSlot, Q extends SchemaSlot, H extends SchemaSlot, C extends SchemaSlot, B extends SchemaSlot, R extends SchemaSlot, D extends DepsMap, Raw extends boolean | undefined> extends OperationMetadata {
+export interface RouteDeclaration<P extends SchemaSlot, Q extends SchemaSlot, H extends SchemaSlot, C extends SchemaSlot, B extends SchemaSlot, R extends SchemaSlot, D extends DepsMap, Raw extends boolean | undefined, S extends number = number, Rs extends ResponsesMap = ResponsesMap> extends OperationMetadata {
   method: HttpMethod | readonly HttpMethod[]
   /** `/items/{id}` or `/items/:id`. */
   url: string
@@ -174,13 +174,35 @@ export interface RouteDeclaration<P extends SchemaSlot, Q extends SchemaSlot, H 
   /** The response model: validates nothing at run time but filters out every undeclared field. */
   response?: R
   /** The default success status (200). */
-  status?: number
+  status?: S
+  responses?: Rs
   deps?: D
   handler: (ctx: HandlerContext<P, Q, H, C, BodyOf<B, Raw>, D>) => Returned<R> | Promise<Returned<R>>
 }
 
-/** A compiled route: a Fastify plugin that carries its operation. */
-export type RoutePlugin = FastifyPluginAsync & { readonly [kOperation]: Operation }
+/** The additional responses of an operation, by status code. */
+export type ResponsesMap = NonNullable<OperationMetadata['responses']>
+
+/**
+ * The types a route was declared with, kept on its plugin for typed clients (the test client
+ * of `routecraft/testing`). Compile time only: nothing of it exists at run time.
+ */
+export interface RouteTypes<P = SchemaSlot, Q = SchemaSlot, H = SchemaSlot, C = SchemaSlot, B = SchemaSlot, R = SchemaSlot, Raw = boolean | undefined, S = number, Rs = ResponsesMap> {
+  params: P
+  query: Q
+  headers: H
+  cookies: C
+  body: B
+  response: R
+  rawBody: Raw
+  status: S
+  responses: Rs
+}
+
+declare const kRouteTypes: unique symbol
+
+/** A compiled route: a Fastify plugin that carries its operation (and, for the types, its declaration's types). */
+export type RoutePlugin<T extends RouteTypes = RouteTypes> = FastifyPluginAsync & { readonly [kOperation]: Operation; readonly [kRouteTypes]?: T }
 
 // ---------------------------------------------------------------------------------------------
 // The Operation

@@ -4,7 +4,7 @@
  */
 import { declareRoute } from '../declare/route.js'
 import { compileRoute } from '../compile/route.js'
-import type { DepsMap, RouteDeclaration, RoutePlugin, SchemaSlot } from '../declare/types.js'
+import type { DepsMap, ResponsesMap, RouteDeclaration, RoutePlugin, RouteTypes, SchemaSlot } from '../declare/types.js'
 
 /**
  * Declares a route: the request parts as TypeBox schemas (validated, and typed into the
@@ -25,8 +25,10 @@ import type { DepsMap, RouteDeclaration, RoutePlugin, SchemaSlot } from '../decl
 export function route<
   P extends SchemaSlot = undefined, Q extends SchemaSlot = undefined, H extends SchemaSlot = undefined,
   C extends SchemaSlot = undefined, B extends SchemaSlot = undefined, R extends SchemaSlot = undefined,
-  D extends DepsMap = Record<never, never>, Raw extends boolean | undefined = undefined
-> (decl: RouteDeclaration<P, Q, H, C, B, R, D, Raw>): RoutePlugin {
+  D extends DepsMap = Record<never, never>, Raw extends boolean | undefined = undefined,
+  S extends number = 200, Rs extends ResponsesMap = Record<never, never>
+> (decl: RouteDeclaration<P, Q, H, C, B, R, D, Raw, S, Rs>): RoutePlugin<RouteTypes<P, Q, H, C, B, R, Raw, S, Rs>> {
   const { operation, where } = declareRoute(decl as never)
-  return compileRoute(operation, where)
+  // The declaration's types ride along on the plugin's type, for typed test clients.
+  return compileRoute(operation, where) as RoutePlugin<RouteTypes<P, Q, H, C, B, R, Raw, S, Rs>>
 }
