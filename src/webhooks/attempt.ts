@@ -2,9 +2,9 @@
  * One attempt of a delivery: a signed request with a timeout, its answer or its failure.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import type { DeliveryJob } from './job.js'
+import type { DeliveryJob, WebhookRequest, WebhookTransport } from './job.js'
 import { signWithKeys } from './sign.js'
 import { publicOnlyLookup, TargetRefusedError } from './ssrf.js'
 import type { ResolveAll } from './ssrf.js'
@@ -39,10 +39,36 @@ export interface AttemptInput {
   guarded: boolean
   resolve: ResolveAll | undefined
   signal: AbortSignal | undefined
+  transport: WebhookTransport | undefined
+}
+
+function signedHeaders (job: DeliveryJob, body: Buffer, keys: Buffer[]): Record<string, string> {
+  // Signed per attempt: the timestamp must be fresh or the receiver's tolerance rejects it.
+  const timestamp = Math.floor(Date.now() / 1000)
+  return {
+    'user-agent': 'routecraft-webhooks',
+    ...job.headers,
+    'content-type': 'application/json',
+    'content-length': String(body.length),
+    'webhook-id': job.webhookId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signWithKeys(keys, job.webhookId, timestamp, body),
+  }
+}
+
+async function transportAttempt (transport: WebhookTransport, request: WebhookRequest): Promise<Attempt> {
+  try {
+    const { status, headers } = await transport(request)
+    return { status, retryAfter: headers?.['retry-after'] }
+  } catch (err) {
+    return classify(err)
+  }
 }
 
 export function attempt (input: AttemptInput): Promise<Attempt> {
   const { url, job, body, keys, timeoutMs, guarded, signal } = input
+  const headers = signedHeaders(job, body, keys)
+  if (input.transport !== undefined) return transportAttempt(input.transport, { url, method: job.method, headers, body })
   return new Promise<Attempt>(resolve => {
     let settled = false
     const finish = (result: Attempt): void => {
@@ -50,17 +76,6 @@ export function attempt (input: AttemptInput): Promise<Attempt> {
       settled = true
       signal?.removeEventListener('abort', onAbort)
       resolve(result)
-    }
-    // Signed per attempt: the timestamp must be fresh or the receiver's tolerance rejects it.
-    const timestamp = Math.floor(Date.now() / 1000)
-    const headers: OutgoingHttpHeaders = {
-      'user-agent': 'routecraft-webhooks',
-      ...job.headers,
-      'content-type': 'application/json',
-      'content-length': body.length,
-      'webhook-id': job.webhookId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWithKeys(keys, job.webhookId, timestamp, body),
     }
     const pool = guarded ? agents.guarded : agents.open
     const https = url.protocol === 'https:'

@@ -122,7 +122,40 @@ export interface DeliveryHooks {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
   resolve?: ResolveAll
+  /**
+   * Makes each attempt instead of an HTTP request (test doubles such as `captureWebhooks` of
+   * `routecraft/testing`, runtimes with an HTTP client of their own). It receives the request
+   * exactly as it would be sent, signature included; a rejection is a network error (its
+   * `code`, or its message). No timeout or abort applies to it.
+   */
+  transport?: WebhookTransport
 }
+
+/**
+ * One attempt as a {@link DeliveryHooks.transport} sees it: the signed request, ready to send.
+ *
+ * @example
+ * ```ts
+ * const transport: WebhookTransport = async (request: WebhookRequest) => { sent.push(request); return { status: 200 } }
+ * ```
+ */
+export interface WebhookRequest {
+  readonly url: URL
+  readonly method: string
+  /** Lower-case names: the extra headers, content type and length, and the `webhook-*` three. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+}
+
+/**
+ * Performs one attempt: the receiver's status and headers, or a rejection for a network error.
+ *
+ * @example
+ * ```ts
+ * const refuse: WebhookTransport = async () => { throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) }
+ * ```
+ */
+export type WebhookTransport = (request: WebhookRequest) => Promise<{ status: number; headers?: Record<string, string | undefined> }>
 
 /**
  * Options of {@link deliver}: the delivery policy, which belongs to the process that delivers.

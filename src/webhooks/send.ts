@@ -16,7 +16,7 @@ import { attempt } from './attempt.js'
 import { checkPolicy, defaultSleep, retryable, retryAfterMs } from './retry.js'
 import { checkJob, detailOf, prepareDelivery, refused, type DeliverOptions, type DeliveryHooks, type DeliveryJob, type SendOptions, type SendOutcome, type WebhookDispatcher } from './job.js'
 
-export type { DeliverOptions, DeliveryHooks, DeliveryJob, PrepareOptions, PrepareResult, SendOptions, SendOutcome, WebhookDispatcher } from './job.js'
+export type { DeliverOptions, DeliveryHooks, DeliveryJob, PrepareOptions, PrepareResult, SendOptions, SendOutcome, WebhookDispatcher, WebhookRequest, WebhookTransport } from './job.js'
 export { prepareDelivery } from './job.js'
 export { isRetryable } from './retry.js'
 
@@ -97,7 +97,7 @@ async function deliverReporting (job: DeliveryJob, options: DeliverOptions): Pro
       break
     }
     attempts++
-    const result = await attempt({ url, job, body, keys, timeoutMs: policy.timeoutMs, guarded, resolve: options.resolve, signal })
+    const result = await attempt({ url, job, body, keys, timeoutMs: policy.timeoutMs, guarded, resolve: options.resolve, signal, transport: options.transport })
     let again: boolean
     wait = undefined
     if ('status' in result) {
