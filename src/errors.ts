@@ -46,6 +46,10 @@ export const errorCodes = {
   RC_ERR_WEBHOOK_SECRET: 'a webhook secret that is missing or not a whsec_/base64 secret',
   RC_ERR_WEBHOOK_VERIFY: 'a received webhook that fails verification',
   RC_ERR_WEBHOOK_OPTION: 'an option of send() of the wrong type',
+  // routecraft/testing
+  RC_ERR_TESTING_ROUTE: 'a test request for something that is not a route() registered (once) on the app',
+  RC_ERR_TESTING_INPUT: 'a test request input the client cannot send (a missing path parameter, an object as a query value, an undeclared method)',
+  RC_ERR_TESTING_CAPTURE: 'captureWebhooks() given something that is not a webhook(), or a webhook already captured',
 } as const
 
 /** A stable error code. */
