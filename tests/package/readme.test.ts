@@ -112,6 +112,7 @@ t.test('every tested block typechecks and runs as written', async t => {
   for (const [i, b] of blocks.entries()) {
     const name = `block-${String(i + 1).padStart(2, '0')}-line-${b.line}.ts`
     const code = b.code.replaceAll("from 'routecraft'", `from ${JSON.stringify(srcIndex)}`)
+      .replaceAll("from 'routecraft/testing'", `from ${JSON.stringify(join(repo, 'src', 'testing', 'index.js'))}`)
     await writeFile(join(dir, name), code)
     files.push(name)
   }
