@@ -8,32 +8,33 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { basicAuth, dependency, HttpError, openapi, route, safeCompare } from '../../src/index.js'
 
+const security = basicAuth()
+
+const getCurrentUsername = dependency({
+  deps: { credentials: security },
+  resolve: function get_current_username ({ deps }) {
+    const isCorrectUsername = safeCompare(deps.credentials.username, 'stanleyjobson')
+    const isCorrectPassword = safeCompare(deps.credentials.password, 'swordfish')
+    if (!(isCorrectUsername && isCorrectPassword)) {
+      throw new HttpError(401, 'Incorrect username or password', { 'WWW-Authenticate': 'Basic' })
+    }
+    return deps.credentials.username
+  },
+})
+
+/** The seed's path operation, as a value: tests send requests to it with the typed client. */
+export const readCurrentUser = route({
+  method: 'GET',
+  url: '/users/me',
+  deps: { username: getCurrentUsername },
+  handler: function read_current_user ({ deps }) {
+    return { username: deps.username }
+  },
+})
+
 export async function build (): Promise<FastifyInstance> {
   const app = Fastify()
   await app.register(openapi())
-
-  const security = basicAuth()
-
-  const getCurrentUsername = dependency({
-    deps: { credentials: security },
-    resolve: function get_current_username ({ deps }) {
-      const isCorrectUsername = safeCompare(deps.credentials.username, 'stanleyjobson')
-      const isCorrectPassword = safeCompare(deps.credentials.password, 'swordfish')
-      if (!(isCorrectUsername && isCorrectPassword)) {
-        throw new HttpError(401, 'Incorrect username or password', { 'WWW-Authenticate': 'Basic' })
-      }
-      return deps.credentials.username
-    },
-  })
-
-  await app.register(route({
-    method: 'GET',
-    url: '/users/me',
-    deps: { username: getCurrentUsername },
-    handler: function read_current_user ({ deps }) {
-      return { username: deps.username }
-    },
-  }))
-
+  await app.register(readCurrentUser)
   return app
 }

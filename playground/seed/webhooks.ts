@@ -23,19 +23,19 @@ export const newSubscription = webhook({
     `,
 })
 
+/** The seed's path operation, as a value: tests send requests to it with the typed client. */
+export const readUsers = route({
+  method: 'GET',
+  url: '/users/',
+  handler: function read_users () {
+    return ['Rick', 'Morty']
+  },
+})
+
 export async function build (): Promise<FastifyInstance> {
   const app = Fastify()
   await app.register(openapi())
-
   await app.register(newSubscription)
-
-  await app.register(route({
-    method: 'GET',
-    url: '/users/',
-    handler: function read_users () {
-      return ['Rick', 'Morty']
-    },
-  }))
-
+  await app.register(readUsers)
   return app
 }

@@ -2,8 +2,9 @@
 import t from 'tap'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import type { FastifyInstance } from 'fastify'
-import { build as buildSimple } from '../../playground/seed/basic_auth_simple.js'
-import { build as buildChecked } from '../../playground/seed/basic_auth_checked.js'
+import { build as buildSimple, readCurrentUser as readSimple } from '../../playground/seed/basic_auth_simple.js'
+import { build as buildChecked, readCurrentUser as readChecked } from '../../playground/seed/basic_auth_checked.js'
+import { testClient } from '../../src/testing/index.js'
 
 const basic = (username: string, password: string): string =>
   `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
@@ -23,42 +24,37 @@ async function documentOf (app: FastifyInstance): Promise<Record<string, any>> {
 
 t.test('basic_auth_simple', async t => {
   t.test('echoes the credentials', async t => {
-    const app = await fresh(t, buildSimple)
-    const res = await app.inject({ method: 'GET', url: '/users/me', headers: { authorization: basic('stanleyjobson', 'swordfish') } })
-    t.equal(res.statusCode, 200)
+    const client = testClient(await fresh(t, buildSimple))
+    const res = await client.request(readSimple, { headers: { authorization: basic('stanleyjobson', 'swordfish') }, expect: 200 })
     t.match(res.headers['content-type'], /^application\/json/)
-    t.strictSame(res.json(), { username: 'stanleyjobson', password: 'swordfish' })
+    t.strictSame(res.body, { username: 'stanleyjobson', password: 'swordfish' })
   })
 
   t.test('non-ASCII (UTF-8) credentials work: Sebastián', async t => {
-    const app = await fresh(t, buildSimple)
-    const res = await app.inject({ method: 'GET', url: '/users/me', headers: { authorization: basic('Sebastián', 'contraseña') } })
-    t.equal(res.statusCode, 200)
-    t.strictSame(res.json(), { username: 'Sebastián', password: 'contraseña' })
+    const client = testClient(await fresh(t, buildSimple))
+    const res = await client.request(readSimple, { headers: { authorization: basic('Sebastián', 'contraseña') }, expect: 200 })
+    t.strictSame(res.body, { username: 'Sebastián', password: 'contraseña' })
   })
 
   t.test('no credentials: FastAPI\'s 401', async t => {
-    const app = await fresh(t, buildSimple)
-    const res = await app.inject({ method: 'GET', url: '/users/me' })
-    t.equal(res.statusCode, 401)
+    const client = testClient(await fresh(t, buildSimple))
+    const res = await client.request(readSimple, { expect: 401 })
     t.equal(res.headers['www-authenticate'], 'Basic')
-    t.strictSame(res.json(), { detail: 'Not authenticated' })
+    t.strictSame(res.body, { detail: 'Not authenticated' })
   })
 
   t.test('any credentials are accepted (no check in this example)', async t => {
-    const app = await fresh(t, buildSimple)
-    const res = await app.inject({ method: 'GET', url: '/users/me', headers: { authorization: basic('johndoe', 'love123') } })
-    t.equal(res.statusCode, 200)
-    t.strictSame(res.json(), { username: 'johndoe', password: 'love123' })
+    const client = testClient(await fresh(t, buildSimple))
+    const res = await client.request(readSimple, { headers: { authorization: basic('johndoe', 'love123') }, expect: 200 })
+    t.strictSame(res.body, { username: 'johndoe', password: 'love123' })
   })
 })
 
 t.test('basic_auth_checked', async t => {
   t.test('right credentials', async t => {
-    const app = await fresh(t, buildChecked)
-    const res = await app.inject({ method: 'GET', url: '/users/me', headers: { authorization: basic('stanleyjobson', 'swordfish') } })
-    t.equal(res.statusCode, 200)
-    t.equal(res.body, '{"username":"stanleyjobson"}')
+    const client = testClient(await fresh(t, buildChecked))
+    const res = await client.request(readChecked, { headers: { authorization: basic('stanleyjobson', 'swordfish') }, expect: 200 })
+    t.equal(res.text, '{"username":"stanleyjobson"}')
   })
 
   const wrong: Array<[string, string, string]> = [

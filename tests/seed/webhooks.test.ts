@@ -1,7 +1,9 @@
 // Seed page "OpenAPI Webhooks": the port serves /users/ and documents new-subscription.
 import t from 'tap'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { build } from '../../playground/seed/webhooks.js'
+import { build, newSubscription, readUsers } from '../../playground/seed/webhooks.js'
+import { verifyWebhook } from '../../src/index.js'
+import { captureWebhooks, generateWebhookSecret, testClient } from '../../src/testing/index.js'
 
 const DESCRIPTION = "When a new user subscribes to your service we'll send you a POST request with this\n" +
   'data to the URL that you register for the event `new-subscription` in the dashboard.'
@@ -14,11 +16,21 @@ async function fresh (t: { teardown: (fn: () => unknown) => void }): Promise<Awa
 }
 
 t.test('GET /users/ answers the list', async t => {
-  const app = await fresh(t)
-  const res = await app.inject({ method: 'GET', url: '/users/' })
-  t.equal(res.statusCode, 200)
+  const client = testClient(await fresh(t))
+  const res = await client.request(readUsers, { expect: 200 })
   t.match(res.headers['content-type'], /^application\/json/)
-  t.equal(res.body, '["Rick","Morty"]')
+  t.equal(res.text, '["Rick","Morty"]')
+})
+
+t.test('new-subscription, sent: the payload as declared, signed with the secret', async t => {
+  const outbox = captureWebhooks(newSubscription)
+  t.teardown(() => outbox.close())
+  const secret = generateWebhookSecret()
+  const outcome = await newSubscription.send('https://example.com/hooks', { username: 'rick', monthly_fee: 9.99, start_date: '2024-01-01T00:00:00Z' }, { secret })
+  t.equal(outcome.ok, true)
+  const sent = await outbox.next()
+  t.equal(sent.body, '{"username":"rick","monthly_fee":9.99,"start_date":"2024-01-01T00:00:00Z"}')
+  t.same(await verifyWebhook(newSubscription, sent.body, sent.headers, secret), sent.payload)
 })
 
 t.test('the webhook serves no route', async t => {
