@@ -51,7 +51,7 @@ t.test('npm pack → install in an empty project → import and typecheck routec
   const entry = info[0]!
   t.equal(entry.name, 'routecraft')
   const files = entry.files.map(f => f.path)
-  for (const wanted of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'docs/errors.md', 'dist/bullmq/index.js', 'dist/bullmq/index.d.ts', 'dist/redis/index.js', 'dist/redis/index.d.ts']) {
+  for (const wanted of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'docs/errors.md', 'dist/bullmq/index.js', 'dist/bullmq/index.d.ts', 'dist/redis/index.js', 'dist/redis/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'docs/testing.md']) {
     t.ok(files.includes(wanted), `the tarball contains ${wanted}`)
   }
   t.notOk(files.some(f => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('playground/') || f.startsWith('node_modules/')),
@@ -63,6 +63,7 @@ t.test('npm pack → install in an empty project → import and typecheck routec
   // The export map the package declares points at files the tarball holds.
   const manifest = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; import?: string }>; dependencies: Record<string, string> }
   t.same(manifest.exports['.'], { types: './dist/index.d.ts', import: './dist/index.js' })
+  t.same(manifest.exports['./testing'], { types: './dist/testing/index.d.ts', import: './dist/testing/index.js' })
 
   // -- an empty project ----------------------------------------------------------------------
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'routecraft-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2))
@@ -158,6 +159,7 @@ t.test('npm pack → install in an empty project → import and typecheck routec
 import Fastify from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { route, openapi, HttpError, type RoutePlugin } from 'routecraft'
+import { testClient } from 'routecraft/testing'
 
 const plugin: RoutePlugin = route({
   method: 'GET',
@@ -188,11 +190,20 @@ route({ method: 'FETCH', url: '/x', handler: () => null })
 const app = Fastify()
 await app.register(openapi())
 await app.register(plugin)
+
+// routecraft/testing: the client is typed from the route it is given.
+const typed = route({ method: 'GET', url: '/prices/{id}', params: Type.Object({ id: Type.String() }), response: Type.Object({ price: Type.Number() }), handler: () => ({ price: 1 }) })
+await app.register(typed)
+const res = await testClient(app).request(typed, { params: { id: 'a' }, expect: 200 })
+const price: number = res.body.price
+// @ts-expect-error -- the response model has no name
+void res.body.name
+void price
 `)
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc')
   const checked = await run(process.execPath, [tsc, '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict',
     '--typeRoots', join(repo, 'node_modules', '@types'), '--types', 'node', 'consumer.ts'], project, 120_000)
-  t.equal(checked.code, 0, 'the consumer file typechecks against dist/index.d.ts (and both @ts-expect-error lines are needed)',
+  t.equal(checked.code, 0, 'the consumer file typechecks against dist/index.d.ts and dist/testing/index.d.ts (and every @ts-expect-error line is needed)',
     { stdout: checked.stdout, stderr: checked.stderr })
 
   // The check can fail: without the expected error, @ts-expect-error itself is an error.
