@@ -4,6 +4,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { Duplex } from 'node:stream'
 import type { DeliveryJob, WebhookRequest, WebhookTransport } from './job.js'
 import { signWithKeys } from './sign.js'
 import { publicOnlyLookup, TargetRefusedError } from './ssrf.js'
@@ -19,12 +20,7 @@ const agents = {
   open: { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) },
 }
 
-class AttemptTimeout extends Error {}
-class AttemptAborted extends Error {}
-
 function classify (err: unknown): Attempt {
-  if (err instanceof AttemptTimeout) return { error: 'timeout', retryable: true }
-  if (err instanceof AttemptAborted) return { error: 'aborted', retryable: false }
   if (err instanceof TargetRefusedError) return { error: `refused target: ${err.detail}`, retryable: false }
   const code = (err as NodeJS.ErrnoException).code
   return { error: `network error: ${code ?? (err as Error).message}`, retryable: true }
@@ -65,6 +61,13 @@ async function transportAttempt (transport: WebhookTransport, request: WebhookRe
   }
 }
 
+/**
+ * One request. It settles through `finish` alone, and its deadline and the abort call
+ * `finish` themselves before they destroy the request: Node emits neither `error` nor
+ * `response` for some answers (a `101 Switching Protocols` it closes on its own, say), and
+ * destroying an already destroyed request emits nothing, so an attempt that waited for an
+ * event could wait forever.
+ */
 export function attempt (input: AttemptInput): Promise<Attempt> {
   const { url, job, body, keys, timeoutMs, guarded, signal } = input
   const headers = signedHeaders(job, body, keys)
@@ -87,12 +90,31 @@ export function attempt (input: AttemptInput): Promise<Attempt> {
       ...(guarded ? { lookup: publicOnlyLookup(input.resolve) } : {}),
     }
     const req = https ? httpsRequest(url, options) : httpRequest(url, options)
-    const timer = setTimeout(() => req.destroy(new AttemptTimeout()), timeoutMs)
-    const onAbort = (): void => { req.destroy(new AttemptAborted()) }
+    // The deadline bounds the whole exchange: the answer's headers settle the attempt, and a
+    // body that never ends is cut off here too, so its socket does not stay open.
+    const timer = setTimeout(() => {
+      finish({ error: 'timeout', retryable: true })
+      req.destroy()
+    }, timeoutMs)
+    const onAbort = (): void => {
+      finish({ error: 'aborted', retryable: false })
+      req.destroy()
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
     req.on('error', err => {
       clearTimeout(timer)
       finish(classify(err))
+    })
+    // A receiver that switches protocols has not taken the webhook: 101 is its last status,
+    // not a success, and the socket it hands over is closed.
+    req.on('upgrade', (res: IncomingMessage, socket: Duplex) => {
+      clearTimeout(timer)
+      finish({ status: res.statusCode!, retryAfter: undefined })
+      socket.destroy()
+    })
+    req.on('close', () => {
+      // Only reached when Node closed the request without an answer or an error.
+      finish({ error: 'network error: the connection closed without an answer', retryable: true })
     })
     req.on('response', (res: IncomingMessage) => {
       const retryAfter = res.headers['retry-after']

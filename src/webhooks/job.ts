@@ -23,14 +23,17 @@ import type { ResolveAll } from './ssrf.js'
 export interface SendOptions {
   /** `whsec_<base64>` (or bare base64); several during a rotation: one signature each. */
   secret: string | readonly string[]
-  /** Per attempt, from the request to the response headers. Default 10 000. */
+  /**
+   * Per attempt: the answer's headers must arrive within it (and its body is cut off at it).
+   * Default 10 000; at most 2³¹ − 1 (Node's timer limit), more is an `invalid options` outcome.
+   */
   timeoutMs?: number
   retry?: {
     /** Total tries, the first included. Default 3. */
     attempts: number
     /** Default 500. */
     minDelayMs?: number
-    /** Also caps `Retry-After`. Default 30 000. */
+    /** Also caps `Retry-After`. Default 30 000; at most 2³¹ − 1, like `minDelayMs`. */
     maxDelayMs?: number
   }
   /** Turns the SSRF guard off (tests, internal services). Default false. */
@@ -208,6 +211,8 @@ function checkHeaders (headers: unknown): Record<string, string> | string {
 function checkMessage (options: PrepareOptions): { method: string; headers: Record<string, string>; webhookId: string } | string {
   const { method = 'POST', webhookId = newWebhookId() } = options
   if (typeof method !== 'string' || !token.test(method)) return 'method must be an HTTP method token'
+  // A CONNECT answer is a tunnel, not a delivery: Node hands its socket over instead of a response.
+  if (method.toUpperCase() === 'CONNECT') return 'method CONNECT cannot deliver a webhook'
   if (typeof webhookId !== 'string' || !webhookIdShape.test(webhookId)) return 'webhookId must be 1–256 printable ASCII characters without spaces or dots'
   const headers = checkHeaders(options.headers)
   if (typeof headers === 'string') return headers

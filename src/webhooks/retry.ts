@@ -6,20 +6,22 @@ import type { DeliverOptions, SendOutcome } from './job.js'
 
 export interface Policy { timeoutMs: number; attempts: number; minDelayMs: number; maxDelayMs: number }
 
-function nonNegative (value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+/** The longest delay a Node timer keeps (2³¹ − 1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647
+
+function delay (value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS
 }
 
 export function checkPolicy (options: DeliverOptions): Policy | string {
   const { timeoutMs = 10_000, retry } = options
-  if (!nonNegative(timeoutMs) || timeoutMs === 0) return 'timeoutMs must be a positive number of milliseconds'
+  if (!delay(timeoutMs) || timeoutMs === 0) return `timeoutMs must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`
   if (retry === undefined) return { timeoutMs, attempts: 3, minDelayMs: 500, maxDelayMs: 30_000 }
   const { attempts, minDelayMs = 500, maxDelayMs = 30_000 } = retry
   if (!Number.isInteger(attempts) || attempts < 1) return 'retry.attempts must be an integer of at least 1'
-  if (!nonNegative(minDelayMs) || !nonNegative(maxDelayMs)) return 'retry.minDelayMs and retry.maxDelayMs must be non-negative numbers'
+  if (!delay(minDelayMs) || !delay(maxDelayMs)) return `retry.minDelayMs and retry.maxDelayMs must be numbers of milliseconds from 0 to ${MAX_TIMER_MS}`
   return { timeoutMs, attempts, minDelayMs, maxDelayMs }
 }
-
 
 export function retryable (status: number): boolean {
   return status === 408 || status === 429 || status >= 500

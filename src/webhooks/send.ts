@@ -18,7 +18,7 @@ import { checkJob, detailOf, prepareDelivery, refused, type DeliverOptions, type
 
 export type { DeliverOptions, DeliveryHooks, DeliveryJob, PrepareOptions, PrepareResult, SendOptions, SendOutcome, WebhookDispatcher, WebhookRequest, WebhookTransport } from './job.js'
 export { prepareDelivery } from './job.js'
-export { isRetryable } from './retry.js'
+export { isRetryable, MAX_TIMER_MS } from './retry.js'
 
 /**
  * Delivers a job: signs each attempt afresh (same `webhook-id`, new timestamp), times each
