@@ -67,17 +67,32 @@ export interface VerifyOptions {
 
 type HeaderBag = Record<string, string | string[] | undefined> | Headers
 
-function readHeaders (headers: HeaderBag): (name: string) => string | undefined {
+/** One header as a string, or undefined: anything else a caller or a proxy put there is no header. */
+function text (value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+function readHeaders (headers: unknown): (name: string) => string | undefined {
   if (headers instanceof Headers) return name => headers.get(name) ?? undefined
-  const lower = new Map<string, string | string[] | undefined>()
-  for (const [name, value] of Object.entries(headers)) lower.set(name.toLowerCase(), value)
+  const lower = new Map<string, unknown>()
+  // Whatever was passed (null, a number, an object with throwing getters), a header that
+  // cannot be read is a missing header, never a TypeError.
+  try {
+    if (typeof headers === 'object' && headers !== null) {
+      for (const [name, value] of Object.entries(headers)) lower.set(name.toLowerCase(), value)
+    }
+  } catch {
+    lower.clear()
+  }
   return name => {
     const value = lower.get(name)
-    if (!Array.isArray(value)) return value
+    if (!Array.isArray(value)) return text(value)
+    const values = value.map(text)
+    if (values.includes(undefined)) return undefined
     // Several signature headers are several signatures; several ids or timestamps that
     // disagree are no id or timestamp at all.
-    if (name === 'webhook-signature') return value.join(' ')
-    return new Set(value).size === 1 ? value[0] : undefined
+    if (name === 'webhook-signature') return values.join(' ')
+    return new Set(values).size === 1 ? values[0] : undefined
   }
 }
 
