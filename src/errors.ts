@@ -20,7 +20,7 @@ export const errorCodes = {
   RC_ERR_ROUTE_URL: 'a url that is not a string starting with "/"',
   RC_ERR_ROUTE_PATH_PARAM: 'a path parameter without an entry in the params schema (or the reverse)',
   RC_ERR_ROUTE_SCHEMA: 'a request-part or response schema that is not a TypeBox/JSON schema object',
-  RC_ERR_ROUTE_STATUS: 'a status code outside 100–599',
+  RC_ERR_ROUTE_STATUS: 'a route status outside 200–599, or a responses key that is no status',
   RC_ERR_ROUTE_OPTION: 'an option of the wrong type or an unknown option',
   RC_ERR_ROUTE_BODY_CONFLICT: '`rawBody: true` together with a `body` schema',
   RC_ERR_WEBHOOK_NAME: 'a webhook without a valid event name',
@@ -35,9 +35,9 @@ export const errorCodes = {
   RC_ERR_OPENAPI_REGISTERED_TWICE: 'openapi() registered twice on one server',
   RC_ERR_OPENAPI_SCHEMA_ID: 'two different schemas with the same $id in one document',
   // Responses
-  RC_ERR_RESPONSE_HEADER: 'a header name or value with CR/LF or characters HTTP forbids',
+  RC_ERR_RESPONSE_HEADER: 'a header name or value HTTP forbids, or a hop-by-hop/framing header',
   RC_ERR_RESPONSE_COOKIE: 'a cookie name, value or attribute that cannot be sent',
-  RC_ERR_RESPONSE_STATUS: 'a response status outside 100–599',
+  RC_ERR_RESPONSE_STATUS: 'a response status outside 200–599 (1xx statuses are interim)',
   RC_ERR_JSONABLE_CYCLE: 'a value with a reference cycle given to jsonable()',
   RC_ERR_JSONABLE_VALUE: 'a value jsonable() cannot convert (a function or a symbol at the top)',
   // Security

@@ -45,10 +45,13 @@ function describe (value: unknown): string {
   return typeof value
 }
 
-/** Throws unless `value` is an integer status code from 100 to 599. */
+/**
+ * Throws unless `value` is a final status code, an integer from 200 to 599: a 1xx status is
+ * interim, and a route answering one would leave its clients waiting for the final answer.
+ */
 export function checkStatus (value: unknown, where: string, code: RoutecraftErrorCode = 'RC_ERR_ROUTE_STATUS'): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 599) {
-    throw new RoutecraftError(code, `${where}: status must be an integer from 100 to 599, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 599) {
+    throw new RoutecraftError(code, `${where}: status must be a final status, an integer from 200 to 599 (1xx statuses are interim), got ${JSON.stringify(value)}`)
   }
   return value
 }

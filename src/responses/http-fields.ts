@@ -75,9 +75,23 @@ export function headerKey (name: unknown): string {
       `header name ${quote(name)} is not a valid HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only)`)
   }
   const key = name.toLowerCase()
+  if (CONNECTION_HEADERS.has(key)) {
+    throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
+      `header ${quote(name)} belongs to the connection, not the response: Node frames and manages it (a Trailer or Transfer-Encoding set by hand breaks the answer)`)
+  }
   if (knownNames.size < 512) knownNames.set(name, key)
   return key
 }
+
+/**
+ * Hop-by-hop and framing headers (RFC 9110 §7.6.1, plus `Trailer` and `HTTP2-Settings`): Node
+ * writes them itself, and one set by hand makes it refuse the response when it is written
+ * (`Trailer` without chunked encoding), send a message whose length a client reads two ways
+ * (`Transfer-Encoding` next to the `Content-Length` Fastify sets), or announce what the
+ * server does not do (`Upgrade` on a final answer). `Content-Length` is allowed: Fastify
+ * corrects it for strings and bytes, and a stream may declare its length.
+ */
+const CONNECTION_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'http2-settings'])
 
 /**
  * Checks a header value and returns it as the string that will be sent; throws

@@ -5,7 +5,7 @@
  * with a clear error, and never as a 500 when the response is sent.
  */
 import { assertCookie, assertHeaderValue, cookieDefaults, headerKey, type CookieOptions } from './http-fields.js'
-import { RoutecraftError } from '../errors.js'
+import { assertFinalStatus } from './status.js'
 
 /** Internal access to the stored headers and cookies, without copies (for the sender). */
 export const kEntries = Symbol('routecraft.entries')
@@ -173,10 +173,7 @@ export class ResponseParts {
   /** The status the response will have. */
   get status (): number { return this.#status }
   set status (value: number) {
-    if (!Number.isInteger(value) || value < 100 || value > 599) {
-      throw new RoutecraftError('RC_ERR_RESPONSE_STATUS', `a response status must be an integer from 100 to 599, got ${String(value)}`)
-    }
-    this.#status = value
+    this.#status = assertFinalStatus(value)
   }
 
   /**

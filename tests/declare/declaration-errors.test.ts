@@ -105,12 +105,13 @@ t.test('rawBody', async t => {
 
 t.test('status', async t => {
   fails(t, [
-    ['a string status', () => route(decl({ status: '201' })), 'RC_ERR_ROUTE_STATUS', /status must be an integer from 100 to 599, got "201"/],
+    ['a string status', () => route(decl({ status: '201' })), 'RC_ERR_ROUTE_STATUS', /status must be a final status, an integer from 200 to 599 \(1xx statuses are interim\), got "201"/],
     ['a fractional status', () => route(decl({ status: 200.5 })), 'RC_ERR_ROUTE_STATUS', /got 200\.5/],
     ['a status below 100', () => route(decl({ status: 99 })), 'RC_ERR_ROUTE_STATUS', /got 99/],
     ['a status above 599', () => route(decl({ status: 600 })), 'RC_ERR_ROUTE_STATUS', /got 600/],
+    ['an interim status', () => route(decl({ status: 103 })), 'RC_ERR_ROUTE_STATUS', /got 103/],
   ])
-  for (const status of [100, 599]) t.doesNotThrow(() => route(decl({ status })), `status ${status} is accepted`)
+  for (const status of [200, 204, 599]) t.doesNotThrow(() => route(decl({ status })), `status ${status} is accepted`)
 })
 
 t.test('responses', async t => {
