@@ -9,7 +9,7 @@
  * FastAPI's `yaml.safe_load` refuses Python tags and parses one document. This handler is
  * stricter still, per routecraft's YAML rule: any parse error or warning (unknown tags such
  * as `!!python/object`), several documents, tabs in indentation, invalid UTF-8, alias
- * expansion bombs, duplicate keys and nesting too deep to handle all answer 422
+ * expansion bombs, cyclic aliases, duplicate keys and nesting too deep to handle all answer 422
  * `{"detail":"Invalid YAML"}`; a body over MAX_YAML_BYTES answers 413 before any parsing.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -67,10 +67,16 @@ function parseDocuments (text: string): YAML.Document.Parsed[] {
 
 /**
  * Refuses duplicate keys and keys that are not scalars (PyYAML's `safe_load` cannot hash a
- * list or map key either). Recursive, but the depth is already bounded by MAX_DEPTH.
+ * list or map key either), and cyclic aliases (`tags: &t [*t]`): an alias inside the node it
+ * names would make the value a cycle, which no JSON and no 422 echo can hold, in a declared
+ * field or an undeclared one. Recursive, but the depth is already bounded by MAX_DEPTH.
  */
 function checkKeys (doc: YAML.Document.Parsed): void {
   YAML.visit(doc, {
+    Alias (_key, alias, path) {
+      const target = alias.resolve(doc)
+      if (target === undefined || path.includes(target)) throw invalid()
+    },
     Map (_key, map) {
       const seen = new Set<string>()
       for (const pair of map.items) {
@@ -89,7 +95,7 @@ function checkKeys (doc: YAML.Document.Parsed): void {
  * Refused with 413 `Content Too Large`: a body over MAX_YAML_BYTES. Refused with
  * 422 `Invalid YAML`: invalid UTF-8, tabs in indentation, nesting deeper than MAX_DEPTH,
  * several documents, any parse error or warning (unknown tags such as `!!python/object`),
- * duplicate or non-scalar keys, more than MAX_ALIASES alias expansions.
+ * duplicate or non-scalar keys, cyclic aliases, more than MAX_ALIASES alias expansions.
  */
 export function parseYaml (raw: Buffer): unknown {
   if (raw.length > MAX_YAML_BYTES) throw new HttpError(413, 'Content Too Large')

@@ -252,6 +252,13 @@ export const yamlCases: Array<[string, string | Buffer, readonly number[]]> = [
   ['billion laughs', `${laughs.join('\n')}\nname: x\ntags: *j\n`, [422]],
   ['aliases used 1000 times', `name: &n x\ntags: [${Array.from({ length: 1000 }, () => '*n').join(',')}]\n`, [422]],
   ['a cyclic alias', 'name: x\ntags: &t [*t]\n', [422]],
+  // Cycles anywhere: in a declared field, an undeclared one, through maps, at the root.
+  ['a cyclic alias in an undeclared field', 'name: x\ntags: []\nextra: &e [*e]\n', [422]],
+  ['a cyclic alias through a map', 'name: x\ntags: []\nextra: &e {self: *e}\n', [422]],
+  ['a cyclic alias two levels down', 'name: x\ntags: &t [[a, [*t]]]\n', [422]],
+  ['a cyclic alias in a flow map', 'name: &n {n: *n}\ntags: []\n', [422]],
+  ['a cyclic root', '&r\nname: x\ntags: []\nself: *r\n', [422]],
+  ['an alias to a sibling (no cycle)', 'name: &n x\ntags: [*n]\n', [200]],
   ['deep flow nesting', `name: x\ntags: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, [422]],
   ['deep block nesting', Array.from({ length: 150 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n'), [422]],
   ['!!python/object/apply', 'name: !!python/object/apply:os.system ["echo pwned"]\ntags: []\n', [422]],
