@@ -22,9 +22,9 @@ import { build as buildBasicAuthChecked } from '../../playground/seed/basic_auth
 import { build as buildExtensions } from '../../playground/seed/openapi_extensions.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const TIMEOUT = 20_000
+const TIMEOUT = 120_000
 
-t.setTimeout(180_000)
+t.setTimeout(900_000)
 
 async function serve (t: Test, app: FastifyInstance): Promise<string> {
   t.teardown(() => app.close())

@@ -23,7 +23,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 
 interface Run { code: number; stdout: string; stderr: string }
 
-function run (cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<Run> {
+function run (cmd: string, args: string[], cwd: string, timeoutMs = 900_000): Promise<Run> {
   return new Promise(resolve => {
     execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '', NODE_V8_COVERAGE: undefined, npm_config_update_notifier: 'false' } },
       (err, stdout, stderr) => {
@@ -33,7 +33,7 @@ function run (cmd: string, args: string[], cwd: string, timeoutMs = 240_000): Pr
   })
 }
 
-t.setTimeout(300_000)
+t.setTimeout(900_000)
 
 t.test('npm pack → install in an empty project → import and typecheck routecraft', async t => {
   const work = await mkdtemp(join(tmpdir(), 'routecraft-pack-'))
@@ -120,7 +120,7 @@ t.test('npm pack → install in an empty project → import and typecheck routec
     process.stdout.write(JSON.stringify({ status: res.statusCode, body: res.body, bad: bad.statusCode, badBody: bad.json(),
       openapi: doc.openapi, operationId: doc.paths['/items/{item_id}'].post.operationId }))
   `
-  const smoke = await run(process.execPath, ['--input-type=module', '-e', script], project, 60_000)
+  const smoke = await run(process.execPath, ['--input-type=module', '-e', script], project, 300_000)
   t.equal(smoke.code, 0, 'the import script runs', { stderr: smoke.stderr })
   if (smoke.code === 0) {
     t.same(JSON.parse(smoke.stdout), {

@@ -72,7 +72,7 @@ function meaningfulStderr (stderr: string): string {
 const blocks = testedBlocks(readme)
 
 // Each block is a Node process (plus one tsc run): generous, since CI runs two test files at a time on two cores.
-t.setTimeout(300_000)
+t.setTimeout(900_000)
 
 t.test('the README states the commands and lists every example', async t => {
   const lines = readme.split('\n').map(l => l.trim())
@@ -102,7 +102,7 @@ t.test('the tested blocks', async t => {
 })
 
 t.test('every tested block typechecks and runs as written', async t => {
-  t.setTimeout(240_000)
+  t.setTimeout(900_000)
   const dir = await mkdtemp(join(tmpdir(), 'routecraft-readme-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'readme-blocks', private: true, type: 'module' }))
@@ -119,7 +119,7 @@ t.test('every tested block typechecks and runs as written', async t => {
 
   const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc')
   const checked = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--target', 'es2022', '--lib', 'es2023', '--types', 'node', '--skipLibCheck', '--isolatedModules', ...files], dir, 180_000)
+    '--target', 'es2022', '--lib', 'es2023', '--types', 'node', '--skipLibCheck', '--isolatedModules', ...files], dir, 900_000)
   t.equal(checked.code, 0, 'all tested blocks typecheck (strict)', { output: checked.stdout + checked.stderr })
 
   const tsx = import.meta.resolve('tsx')
@@ -129,7 +129,7 @@ t.test('every tested block typechecks and runs as written', async t => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const [i, file] = next
       const b = blocks[i] as Block
-      const res = await run(process.execPath, ['--import', tsx, join(dir, file)], dir, 60_000)
+      const res = await run(process.execPath, ['--import', tsx, join(dir, file)], dir, 300_000)
       t.equal(res.code, 0, `README.md:${b.line} (${b.heading}) exits 0`, { stderr: res.stderr.slice(-4000) })
       t.equal(meaningfulStderr(res.stderr), '', `README.md:${b.line} (${b.heading}) writes no errors`)
     }
