@@ -15,8 +15,9 @@ export class BodyError extends Error {
 }
 
 export function sentBody (request: FastifyRequest): { value: unknown } {
-  // Set by parseJson for every body that reaches validation (empty bodies stop earlier).
-  return { value: JSON.parse((request as unknown as Record<symbol, string>)[kBodyText] as string) }
+  // Set by parseJson for every body that reaches validation (empty bodies stop earlier), and
+  // parsed again the same way: plain JSON.parse refuses the byte order mark the parser allows.
+  return { value: secureJson.parse((request as unknown as Record<symbol, string>)[kBodyText] as string) }
 }
 
 /** A body that was not sent as JSON, kept so validation can report it as FastAPI does. */

@@ -33,15 +33,15 @@ export function routeErrorHandler (error: FastifyError | Error, request: Fastify
 function answerFor (error: unknown): ErrorAnswer | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   if (error instanceof HttpError) return httpErrorAnswer(error.status, error.detail, error.headers)
-  if (error instanceof BodyError) return httpErrorAnswer(error.status, error.detail, undefined)
+  if (error instanceof BodyError) return httpErrorAnswer(error.status, error.detail, {})
   const { statusCode: status, code, message, expose } = error as FastifyError & { expose?: unknown }
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return httpErrorAnswer(413, 'Content Too Large', undefined)
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return httpErrorAnswer(413, 'Content Too Large', {})
   // Only Fastify's own request errors (FST_ERR_*) and errors marked safe to show (the
   // http-errors convention, `expose: true`) keep their message; any other error may carry
   // internal details, whatever status it claims.
   const exposable = (typeof code === 'string' && code.startsWith('FST_ERR_')) || expose === true
   if (exposable && typeof status === 'number' && status >= 400 && status < 500 && typeof message === 'string') {
-    return httpErrorAnswer(status, message, undefined)
+    return httpErrorAnswer(status, message, {})
   }
   return undefined
 }

@@ -7,6 +7,7 @@ import type { ValidateFunction } from 'ajv'
 import { HttpError } from '../responses/http-error.js'
 import { DirectResponse } from '../responses/with-response.js'
 import { toIssues, type ValidationIssue } from '../validation/issues.js'
+import { appendIssues } from '../validation/limits.js'
 import type { BodyCheck, Part } from '../validation/validate.js'
 import { solveDependencies, type DependencyPlan } from './deps.js'
 import { applyParts, sendDirect } from './send.js'
@@ -108,19 +109,19 @@ export function makeHandler (
       if (validators.cookies) cookies = { ...parseCookies(request) }
       for (let i = 0; i < steps.length; i++) {
         const [part, check, pick] = steps[i] as Validators['steps'][number]
-        if (!check(pick(request, cookies))) (issues ??= []).push(...toIssues(check.errors, [part]))
+        if (!check(pick(request, cookies))) issues = appendIssues(issues, toIssues(check.errors, [part]))
       }
     }
     if (vBody !== undefined) {
       const body = request.body
       if (body === undefined || body === null) {
-        (issues ??= []).push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
+        issues = appendIssues(issues, [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }])
       } else if (body instanceof NonJsonBody) {
-        (issues ??= []).push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body.bytes.toString('utf8') })
+        issues = appendIssues(issues, [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body.bytes.toString('utf8') }])
       } else {
         const checked = vBody(body)
         if (checked.ok) request.body = checked.value
-        else (issues ??= []).push(...toIssues(checked.errors, ['body'], sentBody(request)))
+        else issues = appendIssues(issues, toIssues(checked.errors, ['body'], sentBody(request)))
       }
     }
     // Answered here, without an Error: creating one captures a stack trace nobody reads.

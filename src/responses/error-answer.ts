@@ -34,9 +34,7 @@ export function httpErrorAnswer (status: unknown, detail: unknown, headers: unkn
   try {
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return undefined
     const checked: Array<readonly [string, string]> = []
-    if (headers !== undefined && headers !== null) {
-      for (const [name, value] of Object.entries(headers)) checked.push([headerKey(name), assertHeaderValue(name, value)])
-    }
+    for (const [name, value] of Object.entries(headers as object)) checked.push([headerKey(name), assertHeaderValue(name, value)])
     const body = JSON.stringify({ detail })
     return { status, headers: checked, body }
   } catch {

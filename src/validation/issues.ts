@@ -2,6 +2,7 @@
  * Ajv errors → FastAPI's `{ type, loc, msg, input }`.
  */
 import type { ErrorObject } from 'ajv'
+import { bounded, echoBudget, ISSUE_LIMITS, tooManyIssues } from './limits.js'
 
 /**
  * One validation problem, in FastAPI's shape (`loc` relative to the value).
@@ -127,11 +128,17 @@ export function toIssues (errors: readonly ErrorObject[] | null | undefined, pre
   if (errors == null) return []
   const unions = errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf').map(e => e.schemaPath)
   const out: ValidationIssue[] = []
+  // Bounded (src/validation/limits.ts): at most ISSUE_LIMITS.issues listed, inputs echoed
+  // within a depth and a byte budget. Ordinary answers are untouched.
+  const budget = echoBudget()
+  let omitted = 0
   for (const e of errors) {
     if (e.keyword === 'if') continue
-    if (unions.some(u => e.schemaPath !== u && e.schemaPath.startsWith(u + '/'))) continue
-    out.push(issue(e, prefix, original))
+    if (unions.length > 0 && unions.some(u => e.schemaPath !== u && e.schemaPath.startsWith(u + '/'))) continue
+    if (out.length < ISSUE_LIMITS.issues) out.push(bounded(issue(e, prefix, original), budget))
+    else omitted++
   }
+  if (omitted > 0) out.push(tooManyIssues(omitted))
   return out
 }
 
