@@ -55,7 +55,6 @@ function measure (value: unknown, budget: number): number | string {
         for (const key of Object.keys(node)) {
           bytes += key.length + 4
           stack.push([(node as Record<string, unknown>)[key], depth + 1])
-          if (bytes > budget) break
         }
       }
       if (bytes > budget) return `the inputs of this answer exceed ${ISSUE_LIMITS.inputBytes} bytes`
@@ -82,7 +81,7 @@ export function tooManyIssues (omitted: number): ValidationIssue {
 }
 
 function omittedBy (issue: ValidationIssue | undefined): number {
-  return issue?.type === 'too_many_errors' ? (issue as { ctx?: { omitted?: number } }).ctx?.omitted ?? 0 : 0
+  return issue?.type === 'too_many_errors' ? (issue as unknown as { ctx: { omitted: number } }).ctx.omitted : 0
 }
 
 /**

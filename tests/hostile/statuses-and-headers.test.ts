@@ -75,6 +75,9 @@ t.test('every interim status is refused where it is given, with RC_ERR_RESPONSE_
     t.throws(() => route({ method: 'GET', url: '/x', status: s, handler: () => 'x' }), { code: 'RC_ERR_ROUTE_STATUS' }, `declared status ${s}`)
     t.throws(() => new HttpError(s), { code: 'RC_ERR_RESPONSE_STATUS' }, `HttpError ${s}`)
   }
+  for (const s of ['201', {}, 201n, true]) {
+    t.throws(() => withResponse('x', { status: s as never }), { code: 'RC_ERR_RESPONSE_STATUS' }, `withResponse status ${typeof s}`)
+  }
   // 1xx keys of `responses` only document interim answers (OpenAPI's `1XX`): they stay allowed.
   t.doesNotThrow(() => route({ method: 'GET', url: '/x', responses: { 103: { description: 'Early Hints' }, '1XX': { description: 'interim' } }, handler: () => 'x' }))
 })

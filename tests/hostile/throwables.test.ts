@@ -128,3 +128,14 @@ t.test('the documented validate() + HttpError(422, errors) pattern with a self-r
     if (res.statusCode === 422) t.ok(Array.isArray(res.json().detail), 'a list of issues')
   }
 })
+
+t.test('a logger that throws while the error is logged: still the clean 500', async t => {
+  const noop = (): void => {}
+  const logger = { level: 'info', info: noop, warn: noop, debug: noop, trace: noop, fatal: noop, silent: noop, error () { throw new Error('logger down') }, child () { return logger } }
+  const a = Fastify({ loggerInstance: logger as never })
+  t.teardown(() => a.close())
+  await a.register(route({ method: 'GET', url: '/', handler: () => { throw new Error('secret') } }))
+  const res = await a.inject({ method: 'GET', url: '/' })
+  t.equal(res.statusCode, 500)
+  t.equal(res.body, CLEAN)
+})

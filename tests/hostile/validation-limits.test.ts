@@ -17,6 +17,7 @@ async function app (t: { teardown: (fn: () => unknown) => void }): Promise<Fasti
   t.teardown(() => a.close())
   await a.register(route({ method: 'POST', url: '/item', body: Type.Object({ name: Type.String(), price: Type.Number() }), handler: ({ body }) => body }))
   await a.register(route({ method: 'POST', url: '/tags', body: Type.Array(Type.String()), handler: ({ body }) => body }))
+  await a.register(route({ method: 'POST', url: '/both', query: Type.Object({ q: Type.Array(Type.Integer()) }), body: Type.Array(Type.String()), handler: () => 'x' }))
   await a.register(route({
     method: 'POST', url: '/wide', query: Type.Object({ q: Type.Array(Type.Integer()) }),
     body: Type.Object(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, Type.String()]))), handler: () => 'x',
@@ -91,6 +92,15 @@ t.test('the cap holds across request parts: query issues and body issues share i
   const capped = (await post(a, `/wide?${many}`, '{}')).json().detail as Array<{ type: string; ctx?: { omitted: number } }>
   t.equal(capped.length, MAX_ISSUES + 1)
   t.strictSame(capped.at(-1)!.ctx, { omitted: 990 + 50 - MAX_ISSUES })
+  // A part that is over the cap on its own, after another part's issues: the counts add up.
+  const both = (await post(a, `/both?${Array.from({ length: 10 }, () => 'q=x').join('&')}`, JSON.stringify(Array.from({ length: 1500 }, (_, i) => i)))).json().detail as Array<{ type: string; ctx?: { omitted: number } }>
+  t.equal(both.length, MAX_ISSUES + 1)
+  t.equal(both.filter(d => d.type === 'too_many_errors').length, 1, 'one count, at the end')
+  t.strictSame(both.at(-1)!.ctx, { omitted: 10 + 1500 - MAX_ISSUES })
+  // And a first part over the cap, then another part's issue: counted, not listed.
+  const first = (await post(a, `/both?${Array.from({ length: 1100 }, () => 'q=x').join('&')}`, '[1]')).json().detail as Array<{ type: string; ctx?: { omitted: number } }>
+  t.equal(first.length, MAX_ISSUES + 1)
+  t.strictSame(first.at(-1)!.ctx, { omitted: 1100 + 1 - MAX_ISSUES })
 })
 
 t.test('amplification: the echoed inputs of one answer stay within the byte budget', async t => {
