@@ -34,6 +34,7 @@ export const errorCodes = {
   RC_ERR_OPENAPI_OPTION: 'an option of openapi() of the wrong type',
   RC_ERR_OPENAPI_REGISTERED_TWICE: 'openapi() registered twice on one server',
   RC_ERR_OPENAPI_SCHEMA_ID: 'two different schemas with the same $id in one document',
+  RC_ERR_OPENAPI_APP_SWAGGER: 'an app\'s own @fastify/swagger (or swagger-ui) that openapi() cannot build on',
   // Responses
   RC_ERR_RESPONSE_HEADER: 'a header name or value HTTP forbids, or a hop-by-hop/framing header',
   RC_ERR_RESPONSE_COOKIE: 'a cookie name, value or attribute that cannot be sent',

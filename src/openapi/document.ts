@@ -200,6 +200,25 @@ export function buildDocument (base: Json, entries: readonly RegistryEntry[], op
   return doc
 }
 
+/**
+ * `base` without the operations of routecraft's routes (and their automatic HEAD), for a base
+ * built by a @fastify/swagger that listed them as plain routes.
+ */
+export function withoutOperations (base: Json, entries: readonly RegistryEntry[]): Json {
+  const paths: Json = { ...(base.paths as Json | undefined) }
+  for (const entry of entries) {
+    if (entry.op.kind === 'webhook' || paths[entry.path] === undefined) continue
+    const item = { ...(paths[entry.path] as Json) }
+    for (const method of entry.op.methods) {
+      delete item[method.toLowerCase()]
+      if (method === 'GET') delete item.head
+    }
+    if (Object.keys(item).length === 0) delete paths[entry.path]
+    else paths[entry.path] = item
+  }
+  return { ...base, paths }
+}
+
 function sortKeys (obj: Json): Json {
   const out: Json = {}
   for (const key of Object.keys(obj).sort()) out[key] = obj[key]

@@ -8,6 +8,8 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
+import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
+import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { RoutecraftError } from '../errors.js'
 import { HttpError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
@@ -36,9 +38,30 @@ export interface OpenApiOptions {
   protect?: Dependency<unknown>
   /** Install FastAPI's 404 `{"detail":"Not Found"}` (default `true`). */
   notFound?: boolean
+  /**
+   * Passed through to @fastify/swagger: `openapi` (merged under `info`, `servers` and `tags`;
+   * the version stays 3.1.0), `hideUntagged`, `hiddenTag`, `exposeHeadRoutes`,
+   * `stripBasePath`, `convertConstToEnum`, `transform` (for the app's other routes) and
+   * `transformObject` (run after routecraft has built the document). Not allowed when the
+   * app registered @fastify/swagger itself: configure that registration instead.
+   */
+  swagger?: SwaggerPassThrough
+  /**
+   * Passed through to @fastify/swagger-ui: `uiConfig` (over routecraft's `deepLinking`,
+   * `showExtensions`, `showCommonExtensions`), `initOAuth`, `theme`, `logo`, `staticCSP`,
+   * `transformStaticCSP`, `transformSpecification`, `uiHooks` (after `protect`), `indexPrefix`,
+   * `baseDir`. The docs' path is `docsPath`.
+   */
+  swaggerUi?: SwaggerUiPassThrough
 }
 
-const KEYS = new Set(['info', 'servers', 'tags', 'specPath', 'docsPath', 'operationIds', 'protect', 'notFound'])
+/** The @fastify/swagger options {@link openapi} passes through. */
+export type SwaggerPassThrough = Omit<FastifyDynamicSwaggerOptions, 'mode' | 'swagger' | 'decorator' | 'refResolver'>
+/** The @fastify/swagger-ui options {@link openapi} passes through. */
+export type SwaggerUiPassThrough = Omit<FastifySwaggerUiOptions, 'routePrefix' | 'prefix'>
+
+const KEYS = new Set(['info', 'servers', 'tags', 'specPath', 'docsPath', 'operationIds', 'protect', 'notFound', 'swagger', 'swaggerUi'])
+const SWAGGER_KEYS = new Set(['openapi', 'hideUntagged', 'hiddenTag', 'exposeHeadRoutes', 'stripBasePath', 'convertConstToEnum', 'transform', 'transformObject'])
 
 function checkPath (value: unknown, option: string): string | false {
   if (value === false) return false
@@ -66,12 +89,27 @@ function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOptions, '
   if (options.info !== undefined && (typeof options.info?.title !== 'string' || typeof options.info?.version !== 'string')) {
     throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): info needs a title and a version (strings)')
   }
+  checkPassThrough(options.swagger, 'swagger', SWAGGER_KEYS)
+  checkPassThrough(options.swaggerUi, 'swaggerUi', undefined)
+  if (options.swaggerUi !== undefined && ('routePrefix' in options.swaggerUi || 'prefix' in options.swaggerUi)) {
+    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): the docs are served at docsPath; swaggerUi takes no routePrefix or prefix')
+  }
   const specPath = checkPath(options.specPath ?? '/openapi.json', 'specPath')
   const docsPath = checkPath(options.docsPath ?? '/docs', 'docsPath')
   if (specPath !== false && docsPath !== false && (specPath === docsPath || specPath.startsWith(docsPath + '/'))) {
     throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): specPath ${specPath} clashes with the docs under ${docsPath}`)
   }
   return { operationIds: ids, notFound: options.notFound ?? true, specPath, docsPath }
+}
+
+function checkPassThrough (value: unknown, option: string, known: ReadonlySet<string> | undefined): void {
+  if (value === undefined) return
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): ${option} must be an options object`)
+  }
+  for (const key of Object.keys(value)) {
+    if (known !== undefined && !known.has(key)) throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): unknown ${option} option "${key}"; known: ${[...known].join(', ')}`)
+  }
 }
 
 function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
@@ -117,43 +155,28 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
     const entries = registryFor(fastify.server)
     const own = Symbol('routecraft.openapiRoute')
 
-    const { default: swagger } = await import('@fastify/swagger')
     // Loaded by the onReady hook below, with the ids it checked; the document is built on first use.
-    let builder: typeof import('../openapi/document.js') | undefined
+    let builder: Builder | undefined
     let ids: OperationIds | undefined
+    const build = (base: Record<string, unknown>): Record<string, unknown> => (builder as Builder).buildDocument(base, entries, { operationIds: opts.operationIds, ids: ids as OperationIds })
 
-    await fastify.register(swagger, {
-      openapi: {
-        openapi: '3.1.0',
-        info: options.info ?? { title: 'routecraft', version: '0.1.0' },
-        ...(options.servers === undefined ? {} : { servers: options.servers }),
-        ...(options.tags === undefined ? {} : { tags: options.tags }),
-      },
-      refResolver: {
-        buildLocalReference: (json: Record<string, unknown>, _base: unknown, _fragment: unknown, i: number) =>
-          /* c8 ignore next -- json-schema-resolver calls this only for a schema whose $id it parsed as a URI string (a non-string $id throws in its parser first) */
-          typeof json.$id === 'string' ? json.$id : `def-${i}`,
-      },
-      // routecraft documents its own routes (below); swagger documents the app's other routes.
-      transform: ({ schema, url, route }) => {
-        const config = route.config as Record<symbol, unknown> | undefined
-        const hide = config?.[kOperation] !== undefined || config?.[own] === true
-        return { schema: hide ? { ...schema, hide: true } : schema, url }
-      },
-      transformObject: (doc) => (builder as typeof import('../openapi/document.js')).buildDocument(
-        (doc as { openapiObject: Record<string, unknown> }).openapiObject,
-        entries,
-        { operationIds: opts.operationIds, ids: ids as OperationIds }
-      ),
-    })
+    // An app that registered @fastify/swagger itself keeps it: routecraft's document is built
+    // on top of the app's (its info, components and other routes), served at specPath and docsPath.
+    const reuse = fastify.hasDecorator('swagger')
+    if (reuse) {
+      if (options.swagger !== undefined) throw new RoutecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'openapi(): the app registered @fastify/swagger itself, so the swagger options belong to that registration; drop openapi({ swagger })')
+      if (opts.docsPath !== false && fastify.hasDecorator('swaggerCSP')) throw new RoutecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'openapi(): the app registered @fastify/swagger-ui itself; pass docsPath: false to openapi() (the document is still served at specPath), or let openapi() register both')
+    } else {
+      const { default: swagger } = await import('@fastify/swagger')
+      await fastify.register(swagger, swaggerOptions(options, build, own))
+    }
+    let built: Record<string, unknown> | undefined
+    const appDocument = (): Record<string, unknown> => fastify.swagger() as unknown as Record<string, unknown>
+    const documentOf = (): Record<string, unknown> => reuse ? (built ??= onAppSwagger(appDocument(), entries, builder as Builder, build)) : appDocument()
 
     if (opts.docsPath !== false) {
       const { default: swaggerUi } = await import('@fastify/swagger-ui')
-      await fastify.register(swaggerUi, {
-        routePrefix: opts.docsPath,
-        uiConfig: { deepLinking: true, showExtensions: true, showCommonExtensions: true },
-        ...(protect === undefined ? {} : { uiHooks: { onRequest: protect } }),
-      })
+      await fastify.register(swaggerUi, swaggerUiOptions(options.swaggerUi, opts.docsPath, protect, reuse ? documentOf : undefined))
     }
 
     if (opts.specPath !== false) {
@@ -162,9 +185,11 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
         method: 'GET',
         url: opts.specPath,
         config: { [own]: true } as object,
+        // Hidden from an app's own @fastify/swagger, whose transform does not know this route.
+        schema: { hide: true } as object,
         ...(protect === undefined ? {} : { onRequest: protect }),
         handler: async (_request, reply) => {
-          cached ??= JSON.stringify(fastify.swagger())
+          cached ??= JSON.stringify(documentOf())
           return reply.header('content-type', 'application/json').send(cached)
         },
       })
@@ -180,9 +205,81 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
       ids = checkOperationIds(entries, opts.operationIds)
       checkSchemaIds(entries)
       builder = await import('../openapi/document.js')
+      // An app's own swagger in Swagger 2.0 mode cannot carry routecraft's document.
+      if (reuse) checkAppSwagger(appDocument())
     })
   }
 
   return fp(routecraftOpenapi, { name: 'routecraft-openapi', fastify: '5.x' })
+}
+
+type Entries = ReturnType<typeof registryFor>
+type Builder = typeof import('../openapi/document.js')
+
+/** @fastify/swagger's options: the document's head, routecraft's hooks, the user's extras. */
+function swaggerOptions (options: OpenApiOptions, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): FastifyDynamicSwaggerOptions {
+  const extra = options.swagger ?? {}
+  const userTransform = extra.transform
+  const userTransformObject = extra.transformObject
+  return {
+    ...extra,
+    openapi: {
+      ...extra.openapi,
+      openapi: '3.1.0',
+      info: options.info ?? extra.openapi?.info ?? { title: 'routecraft', version: '0.1.0' },
+      ...(options.servers === undefined ? {} : { servers: options.servers }),
+      ...(options.tags === undefined ? {} : { tags: options.tags }),
+    },
+    refResolver: {
+      buildLocalReference: (json: Record<string, unknown>, _base: unknown, _fragment: unknown, i: number) =>
+        /* c8 ignore next -- json-schema-resolver calls this only for a schema whose $id it parsed as a URI string (a non-string $id throws in its parser first) */
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+    // routecraft documents its own routes (below); swagger documents the app's other routes.
+    transform: (input) => {
+      const config = input.route.config as Record<symbol, unknown> | undefined
+      if (config?.[kOperation] !== undefined || config?.[own] === true) return { schema: { ...input.schema, hide: true }, url: input.url }
+      return userTransform === undefined ? { schema: input.schema, url: input.url } : userTransform(input)
+    },
+    transformObject: (doc) => {
+      const built = build((doc as { openapiObject: Record<string, unknown> }).openapiObject)
+      return userTransformObject === undefined ? built : userTransformObject({ openapiObject: built as never })
+    },
+  }
+}
+
+/** @fastify/swagger-ui's options: the user's, over routecraft's defaults and `protect`. */
+function swaggerUiOptions (extra: SwaggerUiPassThrough | undefined, docsPath: string, protect: onRequestAsyncHookHandler | undefined, documentOf: (() => Record<string, unknown>) | undefined): FastifySwaggerUiOptions {
+  const userHooks = extra?.uiHooks
+  const userSpec = extra?.transformSpecification
+  const onRequest = [protect, userHooks?.onRequest].flat().filter(h => h !== undefined)
+  return {
+    ...extra,
+    routePrefix: docsPath,
+    uiConfig: { deepLinking: true, showExtensions: true, showCommonExtensions: true, ...extra?.uiConfig },
+    ...(onRequest.length === 0 && userHooks === undefined ? {} : { uiHooks: { ...userHooks, ...(onRequest.length === 0 ? {} : { onRequest: onRequest as never }) } }),
+    // Reusing the app's @fastify/swagger: the UI shows routecraft's document, not the app's.
+    ...(documentOf === undefined && userSpec === undefined
+      ? {}
+      : {
+          transformSpecificationClone: documentOf === undefined,
+          transformSpecification: (spec, request, reply) => {
+            const doc = documentOf === undefined ? spec : structuredClone(documentOf())
+            return userSpec === undefined ? doc : userSpec(doc, request, reply)
+          },
+        }),
+  }
+}
+
+function checkAppSwagger (base: Record<string, unknown>): void {
+  if (typeof base.openapi !== 'string' || !base.openapi.startsWith('3.')) {
+    throw new RoutecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'the app registered @fastify/swagger in Swagger 2.0 mode; register it with { openapi: { … } } (OpenAPI 3), or let openapi() register it')
+  }
+}
+
+/** routecraft's document on top of the one the app's own @fastify/swagger builds. */
+function onAppSwagger (base: Record<string, unknown>, entries: Entries, builder: Builder, build: (base: Record<string, unknown>) => Record<string, unknown>): Record<string, unknown> {
+  // The app's swagger also listed routecraft's routes, without their schemas: replace them.
+  return build({ ...builder.withoutOperations(base, entries), openapi: '3.1.0' })
 }
 
