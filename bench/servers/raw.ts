@@ -90,7 +90,7 @@ async function basicCheck (request: FastifyRequest, reply: FastifyReply): Promis
 const setCookie = (): string => stringifySetCookie({ name: COOKIE_NAME, value: COOKIE_VALUE, path: '/', sameSite: 'lax' })
 
 export async function build (): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false })
+  const app = Fastify({ logger: false, pluginTimeout: 0 })
   await app.register(swagger, { openapi: { openapi: '3.1.0', info: { title: 'bench', version: '1.0.0' } } })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.setErrorHandler(errorHandler)

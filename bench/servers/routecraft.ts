@@ -7,7 +7,7 @@ import { basicAuth, dependency, HttpError, openapi, route, safeCompare, withResp
 import { CAT_DOG, COOKIE_NAME, COOKIE_VALUE, Item, ItemIn, ItemParams, Message, PASSWORD, Received, STORED, USER, Username, XML } from './common.js'
 
 export async function build (): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false })
+  const app = Fastify({ logger: false, pluginTimeout: 0 })
   await app.register(openapi({ info: { title: 'bench', version: '1.0.0' } }))
 
   await app.register(route({
