@@ -17,7 +17,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { WebhookCodec } from '../src/webhooks/codec.js'
-import { deliver, prepareDelivery, sendWebhook } from '../src/webhooks/send.js'
+import { deliver, prepareDelivery, sendWebhook } from '../src/webhooks/index.js'
 
 if (process.argv[2] === '--receiver') {
   const server = createServer((req, res) => {

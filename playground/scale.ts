@@ -5,7 +5,8 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import { Redis } from 'ioredis'
-import { memoryReplayStore, prepareDelivery } from '../src/index.js'
+import { memoryReplayStore } from '../src/index.js'
+import { prepareDelivery } from '../src/webhooks/index.js'
 import type { ReplayStore, WebhookCodec } from '../src/index.js'
 import { queueDispatcher } from '../src/bullmq/index.js'
 import { redisReplayStore } from '../src/redis/index.js'

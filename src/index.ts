@@ -1,6 +1,9 @@
 /**
  * routecraft: FastAPI's advanced path-operation features for Fastify 5, as plain functions
  * that turn declarations with TypeBox schemas into Fastify plugins.
+ *
+ * This is what apps are written with. Sending webhooks from queues, signing and the SSRF guard
+ * are in `routecraft/webhooks`; the pure OpenAPI helpers are in `routecraft/openapi`.
  */
 
 // Declarations → Fastify plugins
@@ -19,34 +22,25 @@ export { safeCompare } from './security/compare.js'
 export { parseBasicAuthorization, encodeBasic } from './security/credentials.js'
 
 // Responses
-export { withResponse, DirectResponse, isDirectResponse } from './responses/with-response.js'
-export { TemporalResponse, ResponseHeaders } from './responses/temporal.js'
+export { withResponse, isDirectResponse } from './responses/with-response.js'
 export { jsonable } from './responses/jsonable.js'
+export { HttpError } from './responses/http-error.js'
 
 // Validation
 export { validate } from './validation/validate.js'
 
-// Webhooks: sending and receiving
+// Receiving webhooks
 export { verifyWebhook, WebhookVerificationError } from './webhooks/verify.js'
-export { sendWebhook, prepareDelivery, deliver, attemptDelivery, memoryDispatcher, isRetryable } from './webhooks/send.js'
 export { memoryReplayStore } from './webhooks/replay-store.js'
-export { signWebhook, verifySignature } from './webhooks/sign.js'
-export { isPrivateAddress, assertPublicTarget, TargetRefusedError } from './webhooks/ssrf.js'
-
-// The OpenAPI merger (pure functions)
-export { deepMerge } from './openapi/merge.js'
-export { cleandoc, cleanDescription } from './openapi/docstring.js'
-export { generateUniqueId, summaryFromName } from './openapi/operation-id.js'
 
 // Errors
 export { RoutecraftError, errorCodes } from './errors.js'
-export { HttpError } from './responses/http-error.js'
 
 // Types
 export type { RoutecraftErrorCode } from './errors.js'
 export type {
   HttpMethod, RouteDeclaration, RoutePlugin, RouteTypes, ResponsesMap, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
-  ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps,
+  ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps, SchemaSlot, StaticOr, Returned, DepsMap,
 } from './declare/types.js'
 export type { WebhookDeclaration } from './declare/webhook.js'
 export type { WebhookPlugin, WebhookPayload } from './plugins/webhook.js'
@@ -57,11 +51,16 @@ export type { BearerAuthOptions, BearerCredentials } from './security/bearer-aut
 export type { ApiKeyAuthOptions } from './security/api-key-auth.js'
 export type { SecuritySchemeDeclaration, SecuritySchemeObject, SecurityContext, OAuthFlow, OAuthFlows } from './security/scheme.js'
 export type { CommonAuthOptions } from './security/options.js'
-export type { ResponseInit, DirectContent } from './responses/with-response.js'
+export type { BasicParse } from './security/credentials.js'
+export type { ResponseInit, DirectContent, DirectResponse } from './responses/with-response.js'
+export type { TemporalResponse, ResponseHeaders, ResponseParts, CookieToSet } from './responses/temporal.js'
 export type { CookieOptions } from './responses/http-fields.js'
-export type { JsonValue } from './responses/jsonable.js'
+export type { JsonValue, JsonableOptions } from './responses/jsonable.js'
 export type { ValidationIssue, ValidationResult } from './validation/issues.js'
 export type { WebhookCodec, HasWebhookCodec } from './webhooks/codec.js'
-export type { SendOptions, SendOutcome, DeliveryJob, WebhookDispatcher, PrepareOptions, PrepareResult, DeliverOptions, DeliveryHooks, AttemptResult, WebhookRequest, WebhookTransport } from './webhooks/send.js'
-export type { VerifyOptions, VerificationFailure } from './webhooks/verify.js'
+export type { SendOptions, SendOutcome, DeliveryHooks } from './webhooks/job.js'
+export type { VerifyOptions, VerificationFailure, HeaderBag } from './webhooks/verify.js'
+export type { WebhookRequest, WebhookTransport } from './webhooks/job.js'
 export type { ReplayStore } from './webhooks/replay-store.js'
+export type { WebhookSecret } from './webhooks/sign.js'
+export type { ResolveAll } from './webhooks/ssrf.js'

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks'
 import { Queue, QueueEvents } from 'bullmq'
 import type { ConnectionOptions, Job, JobsOptions } from 'bullmq'
 import { RoutecraftError } from '../errors.js'
-import type { DeliveryJob, SendOutcome, WebhookDispatcher } from '../webhooks/send.js'
+import type { DeliveryJob, SendOutcome, WebhookDispatcher } from '../webhooks/index.js'
 import { integrityKeys, seal } from './integrity.js'
 import type { QueuedDelivery } from './integrity.js'
 

@@ -8,7 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { RoutecraftError } from '../errors.js'
-import type { DeliveryJob } from '../webhooks/send.js'
+import type { DeliveryJob } from '../webhooks/index.js'
 
 /**
  * What the queue holds for one webhook: the prepared job and its seal.

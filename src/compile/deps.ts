@@ -41,13 +41,12 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
   const visiting: DependencyRecord[] = []
 
   const visit = (record: DependencyRecord): number => {
-    /* c8 ignore start -- dependencies are frozen when declared, so a cycle cannot be built;
-       the check stays as the guarantee behind RC_ERR_DEPENDENCY_CYCLE */
+    // dependency() freezes what it makes, so only a dependency object built by hand (with the
+    // symbol read off a real one) can close a cycle: refuse it rather than overflow the stack.
     if (visiting.includes(record)) {
       const names = [...visiting.slice(visiting.indexOf(record)), record].map(r => r.name ?? `#${r.id}`)
       throw new RoutecraftError('RC_ERR_DEPENDENCY_CYCLE', `${where}: dependency cycle ${names.join(' → ')}`)
     }
-    /* c8 ignore stop */
     if (record.cache) {
       const hit = cached.get(record)
       if (hit !== undefined) return hit

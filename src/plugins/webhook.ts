@@ -12,7 +12,7 @@ import { prepareSchema } from '../validation/schema.js'
 import { toIssues } from '../validation/issues.js'
 import { serializeJson } from '../responses/serialize.js'
 import { registryFor } from '../compile/registry.js'
-import type { SendOptions, SendOutcome } from '../webhooks/send.js'
+import type { SendOptions, SendOutcome } from '../webhooks/job.js'
 import type { WebhookCodec } from '../webhooks/codec.js'
 
 /** The payload type of a webhook. */

@@ -5,6 +5,7 @@
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { RoutecraftError } from '../errors.js'
 import { describeIssues } from './codec.js'
 import type { WebhookCodec } from './codec.js'
 import { newWebhookId } from './sign.js'
@@ -228,8 +229,8 @@ export function checkJob (job: DeliveryJob): string | undefined {
 }
 
 export function detailOf (err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err)
-  return message.replace(/^RC_ERR_[A-Z_]+: /, '')
+  if (err instanceof RoutecraftError) return err.detail
+  return err instanceof Error ? err.message : String(err)
 }
 
 export function refused (webhookId: string, started: number, error: string): SendOutcome {

@@ -123,10 +123,11 @@ export function isPrivateAddress (ip: string): boolean {
  */
 export class TargetRefusedError extends RoutecraftError {
   override name = 'TargetRefusedError'
-  readonly detail: string
+  /** Why the target is refused, without the `refused target: ` of the message. */
+  override readonly detail: string
 
   constructor (detail: string) {
-    super('RC_ERR_WEBHOOK_OPTION', `refused target: ${detail}`)
+    super('RC_ERR_WEBHOOK_TARGET', `refused target: ${detail}`)
     this.detail = detail
   }
 }

@@ -65,7 +65,8 @@ export interface VerifyOptions {
   now?: () => number
 }
 
-type HeaderBag = Record<string, string | string[] | undefined> | Headers
+/** The headers of a received webhook: Node's (`request.headers`) or a Fetch `Headers`. */
+export type HeaderBag = Record<string, string | string[] | undefined> | Headers
 
 /** One header as a string, or undefined: anything else a caller or a proxy put there is no header. */
 function text (value: unknown): string | undefined {

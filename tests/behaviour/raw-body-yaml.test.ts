@@ -12,8 +12,6 @@ import { build as buildYaml, Item, MAX_YAML_BYTES } from '../../playground/seed/
 
 type Json = Record<string, unknown>
 
-const INPUT_TODO = 'routecraft bug: an error\'s input is the value after Ajv changed it (undeclared fields removed, defaults added); Pydantic reports the input as sent'
-
 /** An app with one rawBody route that echoes what the handler received. */
 async function echoApp (t: Test, fastifyOptions: { bodyLimit?: number } = {}): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions)

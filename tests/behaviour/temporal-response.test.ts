@@ -3,7 +3,8 @@
 import t from 'tap'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { dependency, route, RoutecraftError, TemporalResponse } from '../../src/index.js'
+import { dependency, route, RoutecraftError } from '../../src/index.js'
+import { TemporalResponse } from '../../src/responses/temporal.js'
 import type { CookieOptions } from '../../src/index.js'
 
 type Tap = { teardown: (fn: () => unknown) => void }

@@ -7,7 +7,7 @@ import t from 'tap'
 import type { Test } from 'tap'
 import Fastify from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { route, webhook, RoutecraftError, type RoutecraftErrorCode } from '../../src/index.js'
+import { dependency, route, webhook, RoutecraftError, type RoutecraftErrorCode } from '../../src/index.js'
 
 function read_x (): string { return 'x' }
 
@@ -158,4 +158,14 @@ t.test('webhooks share the metadata checks', async t => {
 
 t.test('an object schema whose properties is null is refused at declaration', async t => {
   t.throws(() => route({ method: 'GET', url: '/x', query: Type.Unsafe({ type: 'object', properties: null }) as never, handler: () => 1 }), { code: 'RC_ERR_ROUTE_SCHEMA' })
+})
+
+t.test('a dependency cycle built by hand is refused at declaration, not a stack overflow', async t => {
+  const real = dependency({ resolve: function real_dep () { return 1 } })
+  const [symbol] = Object.getOwnPropertySymbols(real) as [symbol]
+  const record = { ...(real as unknown as Record<symbol, object>)[symbol], name: 'loop', deps: {} as Record<string, unknown> }
+  const forged = { [symbol]: record }
+  record.deps.again = forged
+  t.throws(() => route(decl({ deps: { loop: forged } })), { code: 'RC_ERR_DEPENDENCY_CYCLE', message: /dependency cycle loop → loop/ })
+  t.doesNotThrow(() => route(decl({ deps: { ok: real } })), 'the real one plans')
 })

@@ -4,9 +4,9 @@
 // prototype gains a key. Replay a run with HOSTILE_SEED=<the seed printed below>.
 import t from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { allApps, seedNames, type AppSpec } from './apps.js'
+import { allApps, seedNames, type AppSpec } from '../support/hostile-apps.js'
 import { MAX_YAML_BYTES } from '../../playground/seed/openapi_yaml_body.js'
-import { hostileFor, yamlCases, type Hostile } from './requests.js'
+import { hostileFor, yamlCases, type Hostile } from '../support/hostile-requests.js'
 
 const seed = process.env.HOSTILE_SEED !== undefined ? Number(process.env.HOSTILE_SEED) : Date.now() % 2 ** 31
 t.comment(`hostile-input seed: ${seed} (replay with HOSTILE_SEED=${seed})`)

@@ -4,7 +4,7 @@
 // outcome was processed exactly once by the receiver; failed ones used all their attempts;
 // nothing is lost silently; no unhandled rejection. Replay with FAULTS_SEED=<seed>.
 import t from 'tap'
-import { formatReport, runWebhookFaults } from '../../bench/webhook-faults.js'
+import { formatReport, runWebhookFaults } from '../support/webhook-faults.js'
 
 const seed = process.env.FAULTS_SEED !== undefined ? Number(process.env.FAULTS_SEED) : Date.now() % 2 ** 31
 

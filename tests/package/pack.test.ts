@@ -128,6 +128,11 @@ t.test('npm pack → install in an empty project → import and typecheck routec
   t.same(manifest.exports['.'], { types: './dist/index.d.ts', import: './dist/index.js' })
   t.same(manifest.exports['./testing'], { types: './dist/testing/index.d.ts', import: './dist/testing/index.js' })
   const oldest = oldestPeers(manifest)
+  for (const [sub, target] of Object.entries(manifest.exports)) {
+    if (sub === './package.json') continue
+    t.ok(target.types !== undefined && files.includes(target.types.slice(2)), `${sub}: its types (${String(target.types)}) are in the tarball`)
+    t.ok(target.import !== undefined && files.includes(target.import.slice(2)), `${sub}: its module (${String(target.import)}) is in the tarball`)
+  }
 
   // -- an empty project ----------------------------------------------------------------------
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'routecraft-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2))
@@ -197,6 +202,11 @@ t.test('npm pack → install in an empty project → import and typecheck routec
     for (const name of ['route', 'openapi', 'webhook', 'basicAuth', 'dependency', 'HttpError', 'jsonable']) {
       if (!(name in m)) throw new Error('missing export ' + name)
     }
+    const subpaths = { 'routecraft/webhooks': ['deliver', 'prepareDelivery', 'signWebhook', 'publicOnlyLookup'], 'routecraft/openapi': ['deepMerge', 'generateUniqueId'] }
+    for (const [sub, names] of Object.entries(subpaths)) {
+      const s = await import(sub)
+      for (const name of names) if (typeof s[name] !== 'function') throw new Error('missing export ' + name + ' of ' + sub)
+    }
     const app = Fastify()
     await app.register(m.openapi({ info: { title: 'packed', version: '1.0.0' } }))
     await app.register(m.route({
@@ -255,6 +265,14 @@ import Fastify from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { route, openapi, HttpError, type RoutePlugin } from 'routecraft'
 import { testClient } from 'routecraft/testing'
+import { deliver, type DeliveryJob, type SendOutcome } from 'routecraft/webhooks'
+import { deepMerge } from 'routecraft/openapi'
+
+const job: DeliveryJob = { v: 1, event: 'e', url: 'https://example.com/', method: 'POST', webhookId: 'msg_1', body: '{}', headers: {}, createdAt: 0 }
+const pending: Promise<SendOutcome> = deliver(job, { secret: 'whsec_' + 'a'.repeat(32) })
+void pending
+const merged: Record<string, unknown> = deepMerge({ a: 1 }, { b: 2 })
+void merged
 
 const plugin: RoutePlugin = route({
   method: 'GET',

@@ -111,8 +111,9 @@ t.test('every tested block typechecks and runs as written', async t => {
   const files: string[] = []
   for (const [i, b] of blocks.entries()) {
     const name = `block-${String(i + 1).padStart(2, '0')}-line-${b.line}.ts`
-    const code = b.code.replaceAll("from 'routecraft'", `from ${JSON.stringify(srcIndex)}`)
-      .replaceAll("from 'routecraft/testing'", `from ${JSON.stringify(join(repo, 'src', 'testing', 'index.js'))}`)
+    // `routecraft` is src/index.ts; a subpath `routecraft/<name>` is src/<name>/index.ts.
+    const code = b.code.replace(/from 'routecraft(?:\/([a-z]+))?'/g, (_m, sub: string | undefined) =>
+      `from ${JSON.stringify(sub === undefined ? srcIndex : join(repo, 'src', sub, 'index.js'))}`)
     await writeFile(join(dir, name), code)
     files.push(name)
   }

@@ -5,7 +5,7 @@
 // fc.assert prints the seed and the counterexample on failure.
 import t from 'tap'
 import fc from 'fast-check'
-import { generateUniqueId } from '../../src/index.js'
+import { generateUniqueId } from '../../src/openapi/index.js'
 import { nameFromRoute } from '../../src/openapi/operation-id.js'
 import { toOpenApiPath } from '../../src/declare/url.js'
 

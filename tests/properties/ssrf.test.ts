@@ -5,7 +5,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { BlockList } from 'node:net'
-import { isPrivateAddress } from '../../src/index.js'
+import { isPrivateAddress } from '../../src/webhooks/index.js'
 import { refuseUrl } from '../../src/webhooks/ssrf.js'
 
 const RUNS = { numRuns: 10_000 }

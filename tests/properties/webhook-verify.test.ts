@@ -5,7 +5,8 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { Type } from '@sinclair/typebox'
-import { memoryReplayStore, signWebhook, verifyWebhook, webhook, WebhookVerificationError } from '../../src/index.js'
+import { memoryReplayStore, verifyWebhook, webhook, WebhookVerificationError } from '../../src/index.js'
+import { signWebhook } from '../../src/webhooks/index.js'
 
 const RUNS = { numRuns: 10_000 }
 const NOW = 1_700_000_000_000

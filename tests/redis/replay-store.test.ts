@@ -9,7 +9,7 @@ import { signWebhook } from '../../src/webhooks/sign.js'
 import { memoryReplayStore } from '../../src/webhooks/replay-store.js'
 import type { ReplayStore } from '../../src/webhooks/replay-store.js'
 import { RoutecraftError } from '../../src/errors.js'
-import { SECRET, subscription, subscriptionHook, trackUnhandledRejections } from '../webhooks/helpers.js'
+import { SECRET, subscription, subscriptionHook, trackUnhandledRejections } from '../support/webhooks.js'
 import { startRedis } from '../bullmq/redis-server.js'
 
 const unhandled = trackUnhandledRejections()

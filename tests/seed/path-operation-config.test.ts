@@ -16,8 +16,6 @@ import { build as buildYaml, Item as YamlItem } from '../../playground/seed/open
 
 type Json = Record<string, unknown>
 
-const OPENAPI_EXTRA_SCHEMA_TODO = 'routecraft bug: a TypeBox schema inside openapiExtra is merged into the document raw ($id kept), not converted like body schemas (SchemaComponents → $ref)'
-
 const routecraftInfo = { title: 'routecraft', version: '0.1.0' }
 
 async function start (t: Test, build: () => Promise<FastifyInstance>): Promise<{ app: FastifyInstance, doc: Json }> {

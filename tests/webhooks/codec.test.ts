@@ -2,7 +2,7 @@ import t from 'tap'
 import { Type } from '@sinclair/typebox'
 import { describeIssues } from '../../src/webhooks/codec.js'
 import type { ValidationIssue } from '../../src/webhooks/codec.js'
-import { subscription, subscriptionCodec, typeboxCodec } from './helpers.js'
+import { subscription, subscriptionCodec, typeboxCodec } from '../support/webhooks.js'
 
 const issue = (loc: Array<string | number>, msg = 'bad'): ValidationIssue => ({ type: 't', loc, msg, input: null })
 

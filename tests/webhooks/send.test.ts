@@ -1,12 +1,12 @@
 import t from 'tap'
 import type { LookupAddress } from 'node:dns'
-import { attemptDelivery, deliver, isRetryable, memoryDispatcher, prepareDelivery, sendWebhook } from '../../src/webhooks/send.js'
-import type { DeliveryJob, SendOutcome } from '../../src/webhooks/send.js'
+import { attemptDelivery, deliver, isRetryable, memoryDispatcher, prepareDelivery, sendWebhook } from '../../src/webhooks/index.js'
+import type { DeliveryJob, SendOutcome } from '../../src/webhooks/index.js'
 import type { WebhookCodec } from '../../src/webhooks/codec.js'
 import { verifyWebhook } from '../../src/webhooks/verify.js'
 import { memoryReplayStore } from '../../src/webhooks/replay-store.js'
 import { verifySignature } from '../../src/webhooks/sign.js'
-import { noSleep, OLD_SECRET, receiver, SECRET, subscription, subscriptionCodec, subscriptionHook, trackUnhandledRejections } from './helpers.js'
+import { noSleep, OLD_SECRET, receiver, SECRET, subscription, subscriptionCodec, subscriptionHook, trackUnhandledRejections } from '../support/webhooks.js'
 
 const unhandled = trackUnhandledRejections()
 const local = { secret: SECRET, allowPrivateNetwork: true, sleep: noSleep }

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { Webhook } from 'standardwebhooks'
 import { RoutecraftError } from '../../src/errors.js'
 import { decodeSecret, newWebhookId, signingKeys, signWebhook, signWithKeys, verifySignature } from '../../src/webhooks/sign.js'
-import { OLD_SECRET, SECRET } from './helpers.js'
+import { OLD_SECRET, SECRET } from '../support/webhooks.js'
 
 const RUNS = { numRuns: 10_000 }
 const secretArb = fc.uint8Array({ minLength: 1, maxLength: 64 }).map(b => `whsec_${Buffer.from(b).toString('base64')}`)

@@ -3,7 +3,7 @@ import type { LookupAddress } from 'node:dns'
 import type { LookupOptions } from 'node:dns'
 import { assertPublicTarget, isPrivateAddress, publicOnlyLookup, refuseUrl, TargetRefusedError } from '../../src/webhooks/ssrf.js'
 import type { ResolveAll } from '../../src/webhooks/ssrf.js'
-import { trackUnhandledRejections } from './helpers.js'
+import { trackUnhandledRejections } from '../support/webhooks.js'
 
 const unhandled = trackUnhandledRejections()
 
@@ -75,7 +75,7 @@ t.test('assertPublicTarget', async t => {
   await t.resolves(assertPublicTarget(new URL('http://93.184.216.34/')), 'a public literal needs no DNS')
   await t.resolves(assertPublicTarget(new URL('http://[2606:4700:4700::1111]/')))
   await t.rejects(assertPublicTarget(new URL('gopher://example.com/')), TargetRefusedError)
-  await t.rejects(assertPublicTarget(new URL('http://2130706433/')), { code: 'RC_ERR_WEBHOOK_OPTION', detail: /127\.0\.0\.1/ })
+  await t.rejects(assertPublicTarget(new URL('http://2130706433/')), { code: 'RC_ERR_WEBHOOK_TARGET', detail: /127\.0\.0\.1/ })
 
   const pub = stub([{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::', family: 6 }])
   await t.resolves(assertPublicTarget(new URL('https://hooks.example.com/'), { resolve: pub }))

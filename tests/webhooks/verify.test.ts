@@ -6,7 +6,7 @@ import { memoryReplayStore } from '../../src/webhooks/replay-store.js'
 import type { ReplayStore } from '../../src/webhooks/replay-store.js'
 import { signWebhook } from '../../src/webhooks/sign.js'
 import { verifyWebhook, WebhookVerificationError } from '../../src/webhooks/verify.js'
-import { OLD_SECRET, OTHER_SECRET, SECRET, subscription, subscriptionHook, trackUnhandledRejections } from './helpers.js'
+import { OLD_SECRET, OTHER_SECRET, SECRET, subscription, subscriptionHook, trackUnhandledRejections } from '../support/webhooks.js'
 
 const unhandled = trackUnhandledRejections()
 

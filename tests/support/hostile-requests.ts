@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import type { InjectOptions } from 'fastify'
 import { parseBasicAuthorization } from '../../src/index.js'
 import { MAX_YAML_BYTES } from '../../playground/seed/openapi_yaml_body.js'
-import { request, type Method, type RouteSpec } from './apps.js'
+import { request, type Method, type RouteSpec } from './hostile-apps.js'
 
 export interface Hostile {
   readonly label: string

@@ -7,7 +7,7 @@ import t from 'tap'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { errorCodes, RoutecraftError } from '../../src/errors.js'
+import { errorCodes, errorKind, RoutecraftError } from '../../src/errors.js'
 import * as api from '../../src/index.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
@@ -109,4 +109,15 @@ t.test('errorCodes is exported, and each code has a description', async t => {
   const err = new RoutecraftError('RC_ERR_ROUTE_URL', 'boom')
   t.equal(err.code, 'RC_ERR_ROUTE_URL')
   t.equal(err.message, 'RC_ERR_ROUTE_URL: boom')
+  t.equal(err.detail, 'boom', 'the detail is a field: nobody strips the code back out of the message')
+  t.equal(err.kind, 'declaration')
+  t.equal(errorKind('RC_ERR_WEBHOOK_TARGET'), 'webhook')
+  t.equal(new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'x').kind, 'response')
+})
+
+t.test('every code is raised by at least one test', async t => {
+  const files = (await sourceFiles(join(repo, 'tests'))).filter(f => !f.endsWith('error-codes.test.ts') && !f.includes('architecture'))
+  const sources = await Promise.all(files.map(async file => ({ file: relative(repo, file), text: await readFile(file, 'utf8') })))
+  const asserted = usedCodes(sources)
+  t.same(known.filter(code => !asserted.has(code)), [], 'codes no test expects')
 })

@@ -109,7 +109,7 @@ export async function allApps (): Promise<AppSpec[]> {
   const apps: AppSpec[] = []
   for (const name of seedNames()) {
     const routes = seedRoutes[name]
-    if (routes === undefined) throw new Error(`tests/hostile/apps.ts has no routes for playground/seed/${name}.ts`)
+    if (routes === undefined) throw new Error(`tests/support/hostile-apps.ts has no routes for playground/seed/${name}.ts`)
     const mod = await import(pathToFileURL(`${seedDir}${name}.ts`).href) as { build: () => Promise<FastifyInstance> }
     const first = routes[0]!
     apps.push({ name, build: mod.build, routes: [...routes, ...common], health: { ...request(first), expect: first.ok[0]! } })
