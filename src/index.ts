@@ -37,7 +37,7 @@ export { memoryReplayStore } from './webhooks/replay-store.js'
 export { RoutecraftError, errorCodes } from './errors.js'
 
 // Types
-export type { RoutecraftErrorCode } from './errors.js'
+export type { RoutecraftErrorCode, ErrorKind } from './errors.js'
 export type {
   HttpMethod, RouteDeclaration, RoutePlugin, RouteTypes, ResponsesMap, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
   ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps, SchemaSlot, StaticOr, Returned, DepsMap,

@@ -2,5 +2,5 @@
 export { queueDispatcher, jobIdOf } from './dispatcher.js'
 export type { QueueDispatcher, QueueDispatcherOptions, QueuedOutcome } from './dispatcher.js'
 export { deliveryWorker, queueBackoff } from './worker.js'
-export type { DeliveryWorker, DeliveryWorkerOptions } from './worker.js'
+export type { DeliveryWorker, DeliveryWorkerOptions, Policy as QueueBackoffPolicy } from './worker.js'
 export type { QueuedDelivery } from './integrity.js'

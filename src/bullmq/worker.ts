@@ -62,7 +62,8 @@ export interface DeliveryWorker {
   close(): Promise<void>
 }
 
-interface Policy { attempts: number; minDelayMs: number; maxDelayMs: number }
+/** The retry policy `queueBackoff` spreads over queue tries. */
+export interface Policy { attempts: number; minDelayMs: number; maxDelayMs: number }
 
 /** A try that may succeed later; carries the receiver's `Retry-After` to the backoff strategy. */
 class RetryLater extends Error {
