@@ -167,5 +167,8 @@ t.test('a dependency cycle built by hand is refused at declaration, not a stack 
   const forged = { [symbol]: record }
   record.deps.again = forged
   t.throws(() => route(decl({ deps: { loop: forged } })), { code: 'RC_ERR_DEPENDENCY_CYCLE', message: /dependency cycle loop → loop/ })
+  const nameless = { ...(real as unknown as Record<symbol, object>)[symbol], name: undefined, deps: {} as Record<string, unknown> }
+  nameless.deps.again = { [symbol]: nameless }
+  t.throws(() => route(decl({ deps: { loop: { [symbol]: nameless } } })), { code: 'RC_ERR_DEPENDENCY_CYCLE', message: /dependency cycle #\d+ → #\d+/ }, 'a nameless one is named by its id')
   t.doesNotThrow(() => route(decl({ deps: { ok: real } })), 'the real one plans')
 })
