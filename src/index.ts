@@ -40,7 +40,7 @@ export { RoutecraftError, errorCodes } from './errors.js'
 export type { RoutecraftErrorCode, ErrorKind } from './errors.js'
 export type {
   HttpMethod, RouteDeclaration, RoutePlugin, RouteTypes, ResponsesMap, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
-  ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps, SchemaSlot, StaticOr, Returned, DepsMap,
+  ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps, SchemaSlot, StaticOr, Returned, DepsMap, DependencyValue,
 } from './declare/types.js'
 export type { WebhookDeclaration } from './declare/webhook.js'
 export type { WebhookPlugin, WebhookPayload } from './plugins/webhook.js'
