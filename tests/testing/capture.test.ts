@@ -4,7 +4,7 @@ import t from 'tap'
 import { Type } from '@sinclair/typebox'
 import { RoutecraftError, verifyWebhook, webhook } from '../../src/index.js'
 import { captureWebhooks, generateWebhookSecret } from '../../src/testing/index.js'
-import { receiver } from '../webhooks/helpers.js'
+import { receiver } from '../support/webhooks.js'
 
 const Subscription = Type.Object({ username: Type.String(), monthly_fee: Type.Number() })
 const secret = generateWebhookSecret()

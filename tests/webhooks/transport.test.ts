@@ -1,10 +1,10 @@
 // The delivery transport seam: an attempt made by a function instead of an HTTP request (test
 // doubles, other HTTP clients). The request it receives is exactly what would be sent.
 import t from 'tap'
-import { deliver, prepareDelivery, sendWebhook } from '../../src/webhooks/send.js'
-import type { WebhookRequest } from '../../src/webhooks/send.js'
+import { deliver, prepareDelivery, sendWebhook } from '../../src/webhooks/index.js'
+import type { WebhookRequest } from '../../src/webhooks/index.js'
 import { verifyWebhook } from '../../src/webhooks/verify.js'
-import { noSleep, SECRET, subscription, subscriptionCodec, subscriptionHook } from './helpers.js'
+import { noSleep, SECRET, subscription, subscriptionCodec, subscriptionHook } from '../support/webhooks.js'
 
 t.test('each attempt goes to the transport, signed, with the same webhook-id', async t => {
   const seen: WebhookRequest[] = []
