@@ -10,7 +10,7 @@ import type { Server, Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { deliver, MAX_TIMER_MS, prepareDelivery, sendWebhook } from '../../src/webhooks/send.js'
 import type { SendOutcome } from '../../src/webhooks/send.js'
-import { receiver, SECRET, subscription, subscriptionCodec, trackUnhandledRejections } from '../webhooks/helpers.js'
+import { receiver, SECRET, subscription, subscriptionCodec, trackUnhandledRejections } from '../support/webhooks.js'
 
 const unhandled = trackUnhandledRejections()
 

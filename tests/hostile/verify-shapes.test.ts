@@ -5,7 +5,8 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { Type } from '@sinclair/typebox'
-import { signWebhook, verifyWebhook, webhook, WebhookVerificationError } from '../../src/index.js'
+import { verifyWebhook, webhook, WebhookVerificationError } from '../../src/index.js'
+import { signWebhook } from '../../src/webhooks/index.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const NOW = 1_700_000_000_000
