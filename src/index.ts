@@ -45,6 +45,7 @@ export type {
 export type { WebhookDeclaration } from './declare/webhook.js'
 export type { WebhookPlugin, WebhookPayload } from './plugins/webhook.js'
 export type { OpenApiOptions } from './plugins/openapi.js'
+export type { SwaggerPassThrough, SwaggerUiPassThrough } from './plugins/openapi.js'
 export type { OperationIdStrategy } from './openapi/document.js'
 export type { BasicAuthOptions, BasicCredentials } from './security/basic-auth.js'
 export type { BearerAuthOptions, BearerCredentials } from './security/bearer-auth.js'
