@@ -28,6 +28,8 @@ export { HttpError } from './responses/http-error.js'
 
 // Validation
 export { validate } from './validation/validate.js'
+// Pydantic's common field shapes, as plain TypeBox
+export { model, nullable, withDefault, titled, fieldTitle } from './declare/fields.js'
 
 // Receiving webhooks
 export { verifyWebhook, WebhookVerificationError } from './webhooks/verify.js'

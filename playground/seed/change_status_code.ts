@@ -7,7 +7,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { openapi, route } from '../../src/index.js'
+import { openapi, route, titled } from '../../src/index.js'
 
 /** The seed's module-level `tasks`; each app built gets its own copy, so apps are independent. */
 export const tasks: ReadonlyMap<string, string> = new Map([['foo', 'Listen to the Bar Fighters']])
@@ -22,7 +22,7 @@ export async function build (): Promise<FastifyInstance> {
     method: 'PUT',
     url: '/get-or-create-task/{task_id}',
     status: 200,
-    params: Type.Object({ task_id: Type.String() }),
+    params: Type.Object(titled({ task_id: Type.String() })),
     handler: function get_or_create_task ({ params, response }) {
       if (!appTasks.has(params.task_id)) {
         appTasks.set(params.task_id, "This didn't exist before")

@@ -8,16 +8,20 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { openapi, route } from '../../src/index.js'
+import { model, nullable, openapi, route, withDefault } from '../../src/index.js'
 
-/** Pydantic's `Item` (`tags: set[str] = set()` → an array of unique strings, default `[]`). */
-export const Item = Type.Object({
+/**
+ * Pydantic's `Item`: `description` and `tax` are `X | None = None` (null accepted, null when
+ * absent, not required), `tags: set[str] = set()` an array of unique strings, default `[]`,
+ * not required either.
+ */
+export const Item = model('Item', {
   name: Type.String(),
-  description: Type.Optional(Type.String()),
+  description: nullable(Type.String()),
   price: Type.Number(),
-  tax: Type.Optional(Type.Number()),
-  tags: Type.Array(Type.String(), { uniqueItems: true, default: [] }),
-}, { $id: 'Item' })
+  tax: nullable(Type.Number()),
+  tags: withDefault(Type.Array(Type.String(), { uniqueItems: true }), []),
+})
 
 export async function build (): Promise<FastifyInstance> {
   const app = Fastify()

@@ -15,12 +15,13 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import YAML from 'yaml'
-import { HttpError, openapi, route, validate } from '../../src/index.js'
+import { HttpError, model, openapi, route, validate } from '../../src/index.js'
 
-export const Item = Type.Object({
+/** Pydantic's `Item`: `name: str`, `tags: list[str]`, both required. */
+export const Item = model('Item', {
   name: Type.String(),
   tags: Type.Array(Type.String()),
-}, { $id: 'Item' })
+})
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 const INVALID = 'Invalid YAML'

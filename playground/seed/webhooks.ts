@@ -6,13 +6,14 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { openapi, route, webhook } from '../../src/index.js'
+import { model, openapi, route, webhook } from '../../src/index.js'
 
-export const Subscription = Type.Object({
+/** Pydantic's `Subscription`: `username: str`, `monthly_fee: float`, `start_date: datetime`. */
+export const Subscription = model('Subscription', {
   username: Type.String(),
   monthly_fee: Type.Number(),
   start_date: Type.String({ format: 'date-time' }),
-}, { $id: 'Subscription' })
+})
 
 export const newSubscription = webhook({
   name: 'new-subscription',

@@ -53,6 +53,8 @@ export class SchemaComponents {
     for (const key of Object.keys(schema)) {
       if (DROP_KEYS.has(key)) continue
       const value = schema[key]
+      // FastAPI documents no `None` default (`x: str | None = None` shows no `default`).
+      if (key === 'default' && value === null) continue
       if (key === '$ref' && typeof value === 'string') {
         define(out, key, value.startsWith('#') ? value : `#/components/schemas/${value}`)
       } else if (MAP_KEYS.has(key) && isObject(value)) {

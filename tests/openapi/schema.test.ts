@@ -158,3 +158,10 @@ t.test('two routes whose schemas share an $id with different content: the app do
   await app.register(route({ method: 'GET', url: '/b', response: Type.Object({ b: Type.String() }, { $id: 'Thing' }), handler: function read_b () { return { b: 'b' } } }))
   await t.rejects(async () => { await app.ready() }, { code: 'RC_ERR_OPENAPI_SCHEMA_ID', message: /\$id "Thing"/ })
 })
+
+t.test('a null default is not documented, as FastAPI documents `x: str | None = None`', async t => {
+  const c = new SchemaComponents()
+  t.strictSame(c.convert(Type.Union([Type.String(), Type.Null()], { default: null })), { anyOf: [{ type: 'string' }, { type: 'null' }] })
+  t.strictSame(c.convert(Type.String({ default: 'x' })), { default: 'x', type: 'string' }, 'other defaults stay')
+  t.strictSame(c.convert(Type.Object({ a: Type.Object({}, { default: { b: null } }) })).properties, { a: { default: { b: null }, type: 'object', properties: {} } }, 'null inside a default stays')
+})

@@ -2,7 +2,7 @@
 // name). Each `// @ts-expect-error` must be an error today — tsc fails on an unused one — so
 // every such line proves that the types refuse something.
 import { Type, type Static } from '@sinclair/typebox'
-import { basicAuth, dependency, route, webhook, withResponse } from '../../src/index.js'
+import { basicAuth, dependency, route, webhook, withResponse, model, nullable, withDefault } from '../../src/index.js'
 import type { BasicCredentials } from '../../src/index.js'
 
 /** Compile-time equality: `Equal<A, B>` is `true` only when A and B are the same type. */
@@ -182,4 +182,15 @@ export function typeTests (): void {
   // @ts-expect-error a secret is required
   void newSubscription.send('https://example.com/hooks', good, {})
   expectType<Equal<Parameters<typeof newSubscription.send>[1], Static<typeof Subscription>>>(true)
+}
+
+{
+  // ---------------------------------------------------------------------------------------------
+  // model(), nullable(), withDefault(): pydantic's shapes keep their static types
+  // ---------------------------------------------------------------------------------------------
+  const Item = model('Item', { name: Type.String(), tax: nullable(Type.Number()), tags: withDefault(Type.Array(Type.String()), []) })
+  expectType<Equal<Static<typeof Item>, { name: string; tax?: number | null; tags?: string[] }>>(true)
+  // @ts-expect-error tax is a number or null
+  const bad: Static<typeof Item> = { name: 'x', tax: 'y' }
+  void bad
 }
