@@ -24,7 +24,7 @@ export { parseBasicAuthorization, encodeBasic } from './security/credentials.js'
 // Responses
 export { withResponse, isDirectResponse } from './responses/with-response.js'
 export { jsonable } from './responses/jsonable.js'
-export { HttpError } from './responses/http-error.js'
+export { HttpError, RequestValidationError } from './responses/http-error.js'
 
 // Validation
 export { validate } from './validation/validate.js'
@@ -37,9 +37,11 @@ export { memoryReplayStore } from './webhooks/replay-store.js'
 
 // Errors
 export { RoutecraftError, errorCodes } from './errors.js'
+export { routecraftErrorHandler } from './compile/error-handler.js'
 
 // Types
 export type { RoutecraftErrorCode, ErrorKind } from './errors.js'
+export type { RequestValidationIssue } from './responses/http-error.js'
 export type {
   HttpMethod, RouteDeclaration, RoutePlugin, RouteTypes, ResponsesMap, HandlerContext, DependencyDeclaration, DependencyContext, RequestContext, Dependency,
   ResponseSpec, OperationMetadata, OperationIdFunction, BodyOf, ResolvedDeps, SchemaSlot, StaticOr, Returned, DepsMap, DependencyValue,

@@ -5,19 +5,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import secureJson from 'secure-json-parse'
 import { jsonErrorOffset } from './json-offset.js'
+import { HttpError, RequestValidationError } from '../responses/http-error.js'
 import type { Operation } from '../declare/types.js'
 
-/** A body that is not what the route takes, found while parsing. */
-export class BodyError extends Error {
-  constructor (readonly status: number, readonly detail: unknown) {
-    super(typeof detail === 'string' ? detail : 'Invalid body')
-  }
-}
-
-export function sentBody (request: FastifyRequest): { value: unknown } {
-  // Set by parseJson for every body that reaches validation (empty bodies stop earlier), and
-  // parsed again the same way: plain JSON.parse refuses the byte order mark the parser allows.
-  return { value: secureJson.parse((request as unknown as Record<symbol, string>)[kBodyText] as string) }
+export function sentBody (request: FastifyRequest): { value: unknown } | undefined {
+  // Set by parseJson for every JSON body that reaches validation (empty bodies stop earlier),
+  // and parsed again the same way: plain JSON.parse refuses the byte order mark the parser
+  // allows. A body from another parser (a form, say) is reported as that parser produced it.
+  const text = (request as unknown as Record<symbol, string | undefined>)[kBodyText]
+  return text === undefined ? undefined : { value: secureJson.parse(text) }
 }
 
 /** A body that was not sent as JSON, kept so validation can report it as FastAPI does. */
@@ -40,23 +36,32 @@ function parseJson (req: FastifyRequest, text: string, done: (err: Error | null,
     value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
   } catch (err) {
     if (err instanceof SyntaxError && /forbidden prototype property/.test(err.message)) {
-      done(new BodyError(400, 'Object contains forbidden prototype property'))
+      done(new HttpError(400, 'Object contains forbidden prototype property'))
       return
     }
     const pos = jsonErrorOffset(text)
-    done(new BodyError(422, [{ type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }]))
+    done(new RequestValidationError([{ type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error: (err as Error).message } }]))
     return
   }
   done(null, value)
 }
 
+/**
+ * A route with a `body` keeps every parser the app and its plugins registered (forms,
+ * multipart, …): routecraft validates what they produce. It owns JSON (FastAPI's errors for
+ * malformed JSON), plain text and any other content type, which are not parsed.
+ */
 export function configureBodyParsers (fastify: FastifyInstance, op: Operation): void {
+  if (op.body !== undefined) {
+    fastify.removeContentTypeParser(['application/json', 'text/plain'])
+    if (fastify.hasContentTypeParser('*')) fastify.removeContentTypeParser('*')
+    fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, parseJson)
+    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, new NonJsonBody(body as Buffer)) })
+    return
+  }
   fastify.removeAllContentTypeParsers()
   if (op.rawBody) {
     fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, body) })
-  } else if (op.body !== undefined) {
-    fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, parseJson)
-    fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, new NonJsonBody(body as Buffer)) })
   } else {
     // FastAPI ignores the body of an operation that declares none; the size limit still holds.
     fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => { done(null, undefined) })

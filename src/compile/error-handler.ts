@@ -1,21 +1,38 @@
 /**
- * The error mapping of routecraft routes: any error → FastAPI's `{ "detail": … }` shape.
+ * The error mapping of routecraft routes: any error → FastAPI's `{ "detail": … }` shape, used
+ * when the app has no error handler of its own.
  */
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { HttpError } from '../responses/http-error.js'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { HttpError, RequestValidationError } from '../responses/http-error.js'
 import { httpErrorAnswer, INTERNAL_ERROR_BODY, type ErrorAnswer } from '../responses/error-answer.js'
-import { BodyError } from './body.js'
 
 // With the charset, as Fastify sends JSON.
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 /**
- * Turns anything a routecraft route throws or rejects with (an Error, `null`, `undefined`, a
- * string, an object with throwing getters) into FastAPI's `{ "detail": … }` shape. Whatever
- * cannot be answered as it asks (a detail that does not serialize, a status or header changed
- * after its checks) is a logged, clean 500 with nothing from the error in its body.
+ * Turns anything a route throws or rejects with into FastAPI's `{ "detail": … }` shape: what
+ * routecraft routes answer when the app has no error handler of its own. An app's handler can
+ * hand errors back to it.
+ *
+ * - `HttpError`: its status, `{ "detail": detail }` and its headers.
+ * - `RequestValidationError`: 422 with FastAPI's list.
+ * - Any other `Error` with a 4xx `statusCode` (or `status`) and a string message, from a
+ *   handler, a dependency or another plugin's hook (@fastify/rate-limit's 429, @fastify/error's
+ *   403, Fastify's own request errors): that status, its `headers` (e.g. `Retry-After`),
+ *   `{ "detail": message }`.
+ * - Anything else (a 5xx, a thrown non-Error, an object with throwing getters, a detail or a
+ *   header that cannot be sent) is logged and answered 500 `{ "detail": "Internal Server Error" }`:
+ *   a 5xx never shows its message.
+ *
+ * @example
+ * ```ts
+ * app.setErrorHandler((error, request, reply) => {
+ *   if (error instanceof HttpError && error.status === 418) return reply.code(418).send('short and stout')
+ *   return routecraftErrorHandler(error, request, reply)
+ * })
+ * ```
  */
-export function routeErrorHandler (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function routecraftErrorHandler (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   try {
     const answer = answerFor(error as unknown)
     if (answer !== undefined) {
@@ -33,15 +50,31 @@ export function routeErrorHandler (error: FastifyError | Error, request: Fastify
 function answerFor (error: unknown): ErrorAnswer | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   if (error instanceof HttpError) return httpErrorAnswer(error.status, error.detail, error.headers)
-  if (error instanceof BodyError) return httpErrorAnswer(error.status, error.detail, {})
-  const { statusCode: status, code, message, expose } = error as FastifyError & { expose?: unknown }
+  if (error instanceof RequestValidationError) return httpErrorAnswer(422, error.detail, {})
+  if (!(error instanceof Error)) return undefined
+  const { statusCode, status, code, message, headers } = error as FastifyError & { status?: unknown; headers?: unknown }
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return httpErrorAnswer(413, 'Content Too Large', {})
-  // Only Fastify's own request errors (FST_ERR_*) and errors marked safe to show (the
-  // http-errors convention, `expose: true`) keep their message; any other error may carry
-  // internal details, whatever status it claims.
-  const exposable = (typeof code === 'string' && code.startsWith('FST_ERR_')) || expose === true
-  if (exposable && typeof status === 'number' && status >= 400 && status < 500 && typeof message === 'string') {
-    return httpErrorAnswer(status, message, {})
+  // As Fastify answers: a 4xx is a message meant for the client; a 5xx may carry internals.
+  const claimed = typeof statusCode === 'number' ? statusCode : status
+  if (typeof claimed === 'number' && claimed < 500 && typeof message === 'string') {
+    return httpErrorAnswer(claimed, message, sentHeaders(headers))
   }
   return undefined
+}
+
+/** An error's `headers` without the unset ones (as Fastify sends them); no object, none. */
+function sentHeaders (headers: unknown): Record<string, unknown> {
+  const sent: Record<string, unknown> = {}
+  if (typeof headers === 'object' && headers !== null) {
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) sent[name] = value
+  }
+  return sent
+}
+
+/**
+ * Whether the scope a route is registered in has an error handler of the app's own
+ * (`setErrorHandler` at the root or any parent): Fastify's default is `defaultErrorHandler`.
+ */
+export function appHandlesErrors (fastify: FastifyInstance): boolean {
+  return fastify.errorHandler.name !== 'defaultErrorHandler'
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ValidateFunction } from 'ajv'
-import { HttpError } from '../responses/http-error.js'
+import { HttpError, RequestValidationError } from '../responses/http-error.js'
 import { DirectResponse } from '../responses/with-response.js'
 import { toIssues, type ValidationIssue } from '../validation/issues.js'
 import { appendIssues } from '../validation/limits.js'
@@ -13,7 +13,7 @@ import { solveDependencies, type DependencyPlan } from './deps.js'
 import { applyParts, sendDirect } from './send.js'
 import { NonJsonBody, sentBody } from './body.js'
 import { Context, RawBodyContext, parseCookies } from './context.js'
-import { routeErrorHandler } from './error-handler.js'
+import { routecraftErrorHandler } from './error-handler.js'
 import { guarded, openTeardown } from './teardown.js'
 import type { Operation } from '../declare/types.js'
 
@@ -44,7 +44,8 @@ export function makeHandler (
   plan: DependencyPlan | undefined,
   validators: Validators,
   byStatus: ReadonlyMap<number, Serializer>,
-  fallback: Serializer
+  fallback: Serializer,
+  throwing: boolean
 ): RouteHandler {
   const { steps, body: vBody } = validators
   const pathParams = op.pathParams
@@ -99,7 +100,7 @@ export function makeHandler (
     // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
     for (let i = 0; i < pathParams.length; i++) {
       if ((request.params as Record<string, string>)[pathParams[i] as string] === '') {
-        routeErrorHandler(NOT_FOUND, request, reply)
+        routecraftErrorHandler(NOT_FOUND, request, reply)
         return undefined
       }
     }
@@ -126,6 +127,8 @@ export function makeHandler (
     }
     // Answered here, without an Error: creating one captures a stack trace nobody reads.
     if (issues !== undefined) {
+      // Only an app's own error handler gets an error object.
+      if (throwing) throw new RequestValidationError(issues)
       reply.code(422).send({ detail: issues })
       return undefined
     }

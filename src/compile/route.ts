@@ -19,7 +19,7 @@ import { serializeJson } from '../responses/serialize.js'
 import { registryFor } from './registry.js'
 import { toOpenApiPath } from '../declare/url.js'
 import { configureBodyParsers } from './body.js'
-import { routeErrorHandler } from './error-handler.js'
+import { appHandlesErrors, routecraftErrorHandler } from './error-handler.js'
 import { makeHandler, type RouteHandler, type Serializer, type Validators } from './handler.js'
 import type { Operation, RegistryEntry, RoutePlugin } from '../declare/types.js'
 
@@ -102,24 +102,29 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
   const unscopedInputs = routeInputs(op, unscopedPlan)
   for (const schema of schemasOf(op, unscopedInputs)) prepareSchema(schema)
   let serializers: Serializers | undefined
-  const build = (plan: DependencyPlan | undefined, inputs: RegistryEntry['inputs']) => (): RouteHandler => {
+  // `throwing`: request validation errors go to the app's own error handler as errors.
+  const build = (plan: DependencyPlan | undefined, inputs: RegistryEntry['inputs'], throwing: boolean) => (): RouteHandler => {
     const { byStatus, fallback } = (serializers ??= compileSerializers(op))
-    return makeHandler(op, plan, compileValidators(op, inputs), byStatus, fallback)
+    return makeHandler(op, plan, compileValidators(op, inputs), byStatus, fallback, throwing)
   }
-  // Shared by every registration without scope dependencies: one compilation for all of them.
-  let unscopedHandler: RouteHandler | undefined
+  // Shared by every registration without scope dependencies: one compilation for all of them
+  // (one for apps with an error handler of their own, one for the others).
+  const unscopedHandlers: Array<RouteHandler | undefined> = [undefined, undefined]
 
   const plugin = async function routecraftRoute (fastify: FastifyInstance): Promise<void> {
     const scope = scopeDependencies(fastify)
     const plan = scope.length === 0 ? unscopedPlan : planDependencies(op.deps, where, scope)
     const inputs = scope.length === 0 ? unscopedInputs : routeInputs(op, plan)
-    const handler = scope.length === 0 ? (unscopedHandler ??= compileOnFirstUse(build(plan, inputs))) : compileOnFirstUse(build(plan, inputs))
+    // The app's own error handler, when it has one, receives every error of the route (as
+    // with any Fastify route); otherwise routecraft answers in FastAPI's shapes.
+    const appHandles = appHandlesErrors(fastify)
+    const handler = scope.length === 0 ? (unscopedHandlers[Number(appHandles)] ??= compileOnFirstUse(build(plan, inputs, appHandles))) : compileOnFirstUse(build(plan, inputs, appHandles))
     configureBodyParsers(fastify, op)
     fastify.route({
       method: [...op.methods],
       url: op.url,
       handler,
-      errorHandler: routeErrorHandler,
+      ...(appHandles ? {} : { errorHandler: routecraftErrorHandler }),
       config: { [kOperation]: op } as object,
     })
     registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs, security: planSecurity(plan) })

@@ -17,7 +17,7 @@ import { checkOperationIds, checkSchemaIds, type OperationIds, type OperationIdS
 import { registryFor } from '../compile/registry.js'
 import { planDependencies, solveDependencies } from '../compile/deps.js'
 import { Context } from '../compile/context.js'
-import { routeErrorHandler } from '../compile/error-handler.js'
+import { routecraftErrorHandler } from '../compile/error-handler.js'
 import { guarded, openTeardown } from '../compile/teardown.js'
 import { isDependency } from '../declare/dependency.js'
 import type { Dependency } from '../declare/types.js'
@@ -125,7 +125,7 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
     } catch (err) {
       // Hooks of swagger-ui's routes answer through the app's error handler, which knows
       // nothing of HttpError; answer here so WWW-Authenticate and the detail survive.
-      routeErrorHandler(err instanceof Error ? err : new HttpError(500), request, reply)
+      routecraftErrorHandler(err instanceof Error ? err : new HttpError(500), request, reply)
       return reply as unknown as undefined
     }
   }

@@ -69,3 +69,41 @@ const reasons: Record<number, string> = {
 export function defaultDetail (status: number): string {
   return reasons[status] ?? STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
 }
+
+// ---------------------------------------------------------------------------------------------
+// RequestValidationError
+// ---------------------------------------------------------------------------------------------
+
+/** One problem of a request, in FastAPI's shape. */
+export interface RequestValidationIssue {
+  type: string
+  loc: Array<string | number>
+  msg: string
+  input: unknown
+  ctx?: Record<string, unknown>
+}
+
+/**
+ * What an app's own error handler (`setErrorHandler`) receives when a request fails
+ * validation or sends malformed JSON: `statusCode` 422 and FastAPI's list in `detail`.
+ * Without an app error handler routecraft answers `{ "detail": detail }` itself and never
+ * creates one.
+ *
+ * @example
+ * ```ts
+ * app.setErrorHandler((error, request, reply) => {
+ *   if (error instanceof RequestValidationError) return reply.code(400).send({ errors: error.detail })
+ *   return routecraftErrorHandler(error, request, reply)
+ * })
+ * ```
+ */
+export class RequestValidationError extends Error {
+  override name = 'RequestValidationError'
+  readonly statusCode = 422
+  readonly detail: RequestValidationIssue[]
+
+  constructor (detail: RequestValidationIssue[]) {
+    super('Request validation failed')
+    this.detail = detail
+  }
+}

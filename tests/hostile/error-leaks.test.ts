@@ -1,5 +1,6 @@
-// No error detail leaks (docs/security.md): only HttpError, request validation, Fastify's own
-// request errors (FST_ERR_*) and errors marked `expose: true` with a 4xx status keep their
+// No error detail leaks (docs/security.md): only HttpError, request validation and errors with
+// a 4xx status (Fastify's own request errors, other plugins' errors such as @fastify/rate-limit's
+// 429, anything thrown with `statusCode` 4xx — as Fastify itself answers them) keep their
 // message; anything else is a 500 {"detail":"Internal Server Error"}, from handlers, from
 // dependencies, from the response model and from openapi()'s `protect`.
 // (More throwers from dependencies: tests/behaviour/dependencies.test.ts.)
@@ -26,11 +27,21 @@ t.test('expose: true with a 4xx keeps its message (the http-errors convention)',
   t.same(res.json(), { detail: 'Quota exceeded for this key' })
 })
 
-t.test('expose: true with a 5xx, or expose other than true, is still a clean 500', async t => {
+t.test('a 4xx status keeps its message whatever expose says (Fastify\'s rule)', async t => {
+  for (const [label, props] of [['expose: "yes", 400', { statusCode: 400, expose: 'yes' }], ['expose: false, 404', { statusCode: 404, expose: false }]] as const) {
+    const app = await appWith(t, () => { throw Object.assign(new Error(`Not here (${label})`), props) })
+    const res = await app.inject({ method: 'GET', url: '/' })
+    t.equal(res.statusCode, props.statusCode, label)
+    t.equal(res.body, JSON.stringify({ detail: `Not here (${label})` }), label)
+  }
+})
+
+t.test('a 5xx, a status that is no 4xx integer, or no status at all is a clean 500', async t => {
   const cases: Array<[string, Record<string, unknown>]> = [
     ['expose: true, 503', { statusCode: 503, expose: true }],
-    ['expose: "yes", 400', { statusCode: 400, expose: 'yes' }],
-    ['expose: 1, 404', { statusCode: 404, expose: 1 }],
+    ['a status of 4.5e2', { statusCode: 450.5 }],
+    ['a string status', { statusCode: '404' }],
+    ['a status of 399', { status: 399 }],
     ['a FST_-looking code without a status', { code: 'FST_ERR_SOMETHING' }],
     ['a FST_-looking code with a 5xx status', { code: 'FST_ERR_SOMETHING', statusCode: 502 }],
   ]
