@@ -20,6 +20,7 @@ const registry = {
   RC_ERR_ROUTE_URL: ['declaration', 'a url that is not a string starting with "/"'],
   RC_ERR_ROUTE_PATH_PARAM: ['declaration', 'a path parameter without an entry in the params schema (or the reverse)'],
   RC_ERR_ROUTE_SCHEMA: ['declaration', 'a request-part or response schema that is not a TypeBox/JSON schema object'],
+  RC_ERR_ROUTE_SCHEMA_REF: ['declaration', 'a $ref that names no schema routecraft has seen or the app added'],
   RC_ERR_ROUTE_STATUS: ['declaration', 'a route status outside 200–599, or a responses key that is no status'],
   RC_ERR_ROUTE_OPTION: ['declaration', 'an option of the wrong type or an unknown option'],
   RC_ERR_ROUTE_BODY_CONFLICT: ['declaration', '`rawBody: true` together with a `body` schema'],

@@ -13,6 +13,8 @@ import type { ValidateFunction } from 'ajv'
 import { kOperation } from '../symbols.js'
 import { compileBodyValidator, compileSerializer, compileValidator, type Part } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
+import { externalRefs, withSchemas } from '../validation/refs.js'
+import { RoutecraftError } from '../errors.js'
 import { mergePartSchemas, planDependencies, planSecurity, type DependencyPlan } from './deps.js'
 import { scopeDependencies } from './scope.js'
 import { serializeJson } from '../responses/serialize.js'
@@ -100,13 +102,21 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
   // only when the plugin scope adds dependencies of its own); compiled on first use.
   const unscopedPlan = planDependencies(op.deps, where, [])
   const unscopedInputs = routeInputs(op, unscopedPlan)
-  for (const schema of schemasOf(op, unscopedInputs)) prepareSchema(schema)
+  // A reference to a schema only the app has (app.addSchema) is checked at registration,
+  // where the app's schemas are known, and compiled with them.
+  let appRefs = false
+  try {
+    withSchemas(undefined, where, () => { for (const schema of schemasOf(op, unscopedInputs)) prepareSchema(schema) })
+  } catch (err) {
+    if (!(err instanceof RoutecraftError && err.code === 'RC_ERR_ROUTE_SCHEMA_REF')) throw err
+    appRefs = true
+  }
   let serializers: Serializers | undefined
   // `throwing`: request validation errors go to the app's own error handler as errors.
-  const build = (plan: DependencyPlan | undefined, inputs: RegistryEntry['inputs'], throwing: boolean) => (): RouteHandler => {
-    const { byStatus, fallback } = (serializers ??= compileSerializers(op))
+  const build = (plan: DependencyPlan | undefined, inputs: RegistryEntry['inputs'], throwing: boolean, schemas: Readonly<Record<string, unknown>> | undefined) => (): RouteHandler => withSchemas(schemas, where, () => {
+    const { byStatus, fallback } = schemas === undefined ? (serializers ??= compileSerializers(op)) : compileSerializers(op)
     return makeHandler(op, plan, compileValidators(op, inputs), byStatus, fallback, throwing)
-  }
+  })
   // Shared by every registration without scope dependencies: one compilation for all of them
   // (one for apps with an error handler of their own, one for the others).
   const unscopedHandlers: Array<RouteHandler | undefined> = [undefined, undefined]
@@ -118,7 +128,17 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
     // The app's own error handler, when it has one, receives every error of the route (as
     // with any Fastify route); otherwise routecraft answers in FastAPI's shapes.
     const appHandles = appHandlesErrors(fastify)
-    const handler = scope.length === 0 ? (unscopedHandlers[Number(appHandles)] ??= compileOnFirstUse(build(plan, inputs, appHandles))) : compileOnFirstUse(build(plan, inputs, appHandles))
+    const schemas = appRefs ? fastify.getSchemas() as Record<string, unknown> : undefined
+    const refs = new Map<string, TSchema>()
+    withSchemas(schemas, where, () => {
+      for (const schema of schemasOf(op, inputs)) {
+        if (appRefs) prepareSchema(schema)
+        for (const [id, target] of externalRefs(schema).found) refs.set(id, target)
+      }
+    })
+    const handler = scope.length === 0 && !appRefs
+      ? (unscopedHandlers[Number(appHandles)] ??= compileOnFirstUse(build(plan, inputs, appHandles, undefined)))
+      : compileOnFirstUse(build(plan, inputs, appHandles, schemas))
     configureBodyParsers(fastify, op)
     fastify.route({
       method: [...op.methods],
@@ -127,7 +147,7 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
       ...(appHandles ? {} : { errorHandler: routecraftErrorHandler }),
       config: { [kOperation]: op } as object,
     })
-    registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs, security: planSecurity(plan) })
+    registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs, security: planSecurity(plan), refs: [...refs.values()] })
   }
   Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
   Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })

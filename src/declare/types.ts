@@ -253,4 +253,6 @@ export interface RegistryEntry {
   /** Request parts merged with the dependencies' (what is validated and documented). */
   readonly inputs: { readonly params?: TSchema; readonly query?: TSchema; readonly headers?: TSchema; readonly cookies?: TSchema }
   readonly security: readonly SecurityRequirement[]
+  /** Schemas the operation's references name by `$id` (`Type.Ref`), for the components. */
+  readonly refs?: readonly TSchema[]
 }

@@ -169,6 +169,7 @@ export function buildDocument (base: Json, entries: readonly RegistryEntry[], op
   let any422 = false
   for (const entry of entries) {
     if (!entry.op.includeInSchema) continue
+    for (const target of entry.refs ?? []) components.convert(target)
     for (const method of entry.op.methods) {
       const operationId = ids.get(entry)?.[method] as string
       const { operation, needs422 } = buildOperation(entry, method, operationId, components)

@@ -3,10 +3,14 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import { RoutecraftError } from '../errors.js'
+import { bundle, compilingForApp, externalRefs, refersById, rememberIds } from './refs.js'
 
 
 const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
-const prepared = new WeakMap<object, { schema: TSchema; simple: boolean }>()
+const prepared = new WeakMap<object, Prepared>()
+
+/** A schema ready for Ajv and fast-json-stringify, and the schemas its references needed. */
+export interface Prepared { schema: TSchema; simple: boolean; references: TSchema[] }
 
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'])
 
@@ -38,9 +42,17 @@ function checkKeywords (rec: Record<string, unknown>): void {
  * declared (compiling it waits for first use). The original object is returned when nothing
  * repeats, so compiled validators stay shared.
  */
-export function prepareSchema (schema: TSchema): { schema: TSchema; simple: boolean } {
+export function prepareSchema (schema: TSchema): Prepared {
   const hit = prepared.get(schema)
   if (hit !== undefined) return hit
+  rememberIds(schema)
+  if (refersById(schema)) {
+    // References by $id (Type.Ref, Type.Recursive): one self-contained schema.
+    const result = { schema: bundle(schema), simple: false, references: [...externalRefs(schema).found.values()] }
+    // Built with one app's shared schemas: that app's alone.
+    if (!compilingForApp()) prepared.set(schema, result)
+    return result
+  }
   const seen = new Map<string, string>()
   const refs = new Set<string>()
   let repeats = false
@@ -93,7 +105,7 @@ export function prepareSchema (schema: TSchema): { schema: TSchema; simple: bool
     if (typeof schema.$id === 'string') placed.add(schema.$id)
     out = rewrite(schema, true) as TSchema
   }
-  const result = { schema: out, simple }
+  const result = { schema: out, simple, references: [] }
   prepared.set(schema, result)
   return result
 }

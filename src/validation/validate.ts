@@ -34,7 +34,7 @@ export type BodyCheck = (data: unknown) => { ok: true; value: unknown } | { ok: 
 
 /** Compiles `schema` for bodies (and payloads), once. */
 export function compileBodyValidator (schema: TSchema): BodyCheck {
-  const { schema: ready, simple } = prepareSchema(schema)
+  const { schema: ready, simple, references } = prepareSchema(schema)
   if (simple) {
     const check = bodyAjv().compile(ready)
     /* c8 ignore next -- Ajv always sets `errors` when a check fails; `?? []` only satisfies the type */
@@ -46,7 +46,7 @@ export function compileBodyValidator (schema: TSchema): BodyCheck {
     /* c8 ignore next -- Ajv always sets `errors` when a check fails; `?? []` only satisfies the type */
     if (!check(data)) return { ok: false, errors: check.errors ?? [] }
     try {
-      return { ok: true, value: clean(schema, data) }
+      return { ok: true, value: clean(schema, references, data) }
     } catch {
       /* c8 ignore next 2 -- Value.Clean only throws on references TypeBox cannot resolve */
       return { ok: true, value: data }

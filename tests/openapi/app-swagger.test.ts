@@ -8,7 +8,7 @@ import Fastify from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { Type } from '@sinclair/typebox'
-import { basicAuth, openapi, route } from '../../src/index.js'
+import { basicAuth, openapi, route, webhook } from '../../src/index.js'
 import type { OpenApiOptions } from '../../src/index.js'
 
 const Item = Type.Object({ name: Type.String() }, { $id: 'Item' })
@@ -26,7 +26,9 @@ t.test('an app that registered @fastify/swagger itself: openapi() reuses it', as
     },
   })
   app.get('/health', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true }))
+  app.delete('/items/', async () => null)
   await app.register(openapi())
+  await app.register(webhook({ name: 'item-created', body: Item }))
   await app.register(createItem)
   await app.register(readItem)
   await app.register(hidden)
@@ -44,6 +46,16 @@ t.test('an app that registered @fastify/swagger itself: openapi() reuses it', as
   t.notOk('/internal' in doc.paths, 'includeInSchema: false stays out')
   t.notOk('/openapi.json' in doc.paths, 'the document\'s own route stays out')
   t.ok(doc.components.schemas.Item && doc.components.schemas.HTTPValidationError)
+  t.ok(doc.paths['/items/'].delete, 'the app\'s own operation on a path routecraft also serves stays')
+  t.equal(doc.webhooks['item-created'].post.operationId, 'item_createditem_created_post', 'webhooks')
+
+  const untagged = Fastify()
+  t.teardown(() => untagged.close())
+  await untagged.register(swagger, { openapi: {}, hideUntagged: true })
+  await untagged.register(openapi({ docsPath: false }))
+  await untagged.register(readItem)
+  await untagged.ready()
+  t.equal((await untagged.inject('/openapi.json')).json().paths['/items/{item_id}'].get.operationId, 'read_item_items__item_id__get', 'routes the app\'s swagger left out are documented too')
 
   const ui = await app.inject('/docs/json')
   t.equal(ui.statusCode, 200, 'the docs are served')
