@@ -53,8 +53,8 @@ function parseJson (req: FastifyRequest, text: string, done: (err: Error | null,
  */
 export function configureBodyParsers (fastify: FastifyInstance, op: Operation): void {
   if (op.body !== undefined) {
+    // An app's catch-all ('*') is replaced in this scope by routecraft's, as Fastify allows.
     fastify.removeContentTypeParser(['application/json', 'text/plain'])
-    if (fastify.hasContentTypeParser('*')) fastify.removeContentTypeParser('*')
     fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string' }, parseJson)
     fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => { done(null, new NonJsonBody(body as Buffer)) })
     return

@@ -116,7 +116,12 @@ export function bundle (schema: TSchema): TSchema {
   // `$ref: '#'` to the root is what fast-json-stringify cannot follow.
   const selfId = typeof schema.$id === 'string' && refersTo(schema, schema.$id) ? schema.$id : undefined
   const defs = new Map<string, unknown>()
-  const place = (node: unknown): void => walk(node, rec => { if (typeof rec.$id === 'string' && !defs.has(rec.$id)) defs.set(rec.$id, rec) })
+  const place = (node: unknown): void => walk(node, rec => {
+    if (typeof rec.$id !== 'string') return
+    const before = defs.get(rec.$id)
+    if (before === undefined) defs.set(rec.$id, rec)
+    else if (before !== rec && JSON.stringify(before) !== JSON.stringify(rec)) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `two different schemas use $id "${rec.$id}" in one schema; give each its own $id or share one schema object`)
+  })
   place(schema)
   for (const [id, target] of found) { if (!defs.has(id)) defs.set(id, target); place(target) }
   if (selfId === undefined && typeof schema.$id === 'string') defs.delete(schema.$id)

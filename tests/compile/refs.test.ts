@@ -40,6 +40,12 @@ t.test('an inline schema with an $id next to a reference to it is defined once',
   })
 })
 
+t.test('one $id for two different schemas is refused, the same schema twice is fine', async t => {
+  const Twin = Type.Object({ name: Type.Number() }, { $id: 'RefsColor' })
+  t.throws(() => bundle(Type.Object({ a: Twin, b: Color, c: Type.Ref('RefsColor') })), { code: 'RC_ERR_ROUTE_SCHEMA', message: /two different schemas use \$id "RefsColor"/ })
+  t.doesNotThrow(() => bundle(Type.Object({ a: Color, b: { ...Color }, c: Type.Ref('RefsColor') })))
+})
+
 t.test('a schema with $defs of its own keeps them', async t => {
   const schema = { type: 'object', properties: { a: { $ref: '#/$defs/A' }, c: { $ref: 'RefsColor' } }, $defs: { A: { type: 'integer' } } }
   t.strictSame(bundle(schema as never), {

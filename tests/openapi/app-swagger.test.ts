@@ -160,6 +160,16 @@ t.test('swaggerUi options pass through to @fastify/swagger-ui', async t => {
   t.match((await app.inject({ url: '/docs/static/logo.svg', headers: auth })).body, /<svg/, 'logo')
 })
 
+t.test('swaggerUi hooks without protect', async t => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  let handled = 0
+  await app.register(openapi({ swaggerUi: { uiHooks: { preHandler: (_request, _reply, done) => { handled++; done() } } } }))
+  await app.ready()
+  t.equal((await app.inject('/docs/json')).statusCode, 200)
+  t.equal(handled, 1, 'the user\'s preHandler runs')
+})
+
 t.test('pass-through options of the wrong shape', async t => {
   const cases: Array<[unknown, RegExp]> = [
     [{ swagger: 'yes' }, /swagger must be an options object/],
