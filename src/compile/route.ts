@@ -14,7 +14,7 @@ import { kOperation } from '../symbols.js'
 import { compileBodyValidator, compileSerializer, compileValidator, type Part } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
 import { externalRefs, withSchemas } from '../validation/refs.js'
-import { RoutecraftError } from '../errors.js'
+import type { RoutecraftError } from '../errors.js'
 import { mergePartSchemas, planDependencies, planSecurity, type DependencyPlan } from './deps.js'
 import { scopeDependencies } from './scope.js'
 import { serializeJson } from '../responses/serialize.js'
@@ -108,7 +108,7 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
   try {
     withSchemas(undefined, where, () => { for (const schema of schemasOf(op, unscopedInputs)) prepareSchema(schema) })
   } catch (err) {
-    if (!(err instanceof RoutecraftError && err.code === 'RC_ERR_ROUTE_SCHEMA_REF')) throw err
+    if ((err as RoutecraftError).code !== 'RC_ERR_ROUTE_SCHEMA_REF') throw err
     appRefs = true
   }
   let serializers: Serializers | undefined
