@@ -46,22 +46,13 @@ export function prepareSchema (schema: TSchema): Prepared {
   const hit = prepared.get(schema)
   if (hit !== undefined) return hit
   rememberIds(schema)
-  if (refersById(schema)) {
-    // References by $id (Type.Ref, Type.Recursive): one self-contained schema.
-    const result = { schema: bundle(schema), simple: false, references: [...externalRefs(schema).found.values()] }
-    // Built with one app's shared schemas: that app's alone.
-    if (!compilingForApp()) prepared.set(schema, result)
-    return result
-  }
   const seen = new Map<string, string>()
-  const refs = new Set<string>()
   let repeats = false
   let simple = true
   const scan = (node: unknown): void => {
     if (Array.isArray(node)) { node.forEach(scan); return }
     if (typeof node !== 'object' || node === null) return
     const rec = node as Record<string, unknown>
-    if (typeof rec.$ref === 'string' && !rec.$ref.startsWith('#')) refs.add(rec.$ref.split('#')[0] as string)
     checkKeywords(rec)
     if (typeof rec.$id === 'string') {
       const text = JSON.stringify(rec)
@@ -80,9 +71,13 @@ export function prepareSchema (schema: TSchema): Prepared {
     }
   }
   scan(schema)
-  // Each schema is compiled on its own (no shared registry), so a `$ref` can only point inside it.
-  for (const ref of refs) {
-    if (!seen.has(ref)) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `a schema refers to "${ref}", which it does not contain; use the schema itself instead of Type.Ref(), or include it in the same schema`)
+  if (refersById(schema)) {
+    // References by $id (Type.Ref to a schema seen or of the app, Type.Recursive): one
+    // self-contained schema; a reference that resolves nowhere is RC_ERR_ROUTE_SCHEMA_REF.
+    const result = { schema: bundle(schema), simple: false, references: [...externalRefs(schema).found.values()] }
+    // Built with one app's shared schemas: that app's alone.
+    if (!compilingForApp()) prepared.set(schema, result)
+    return result
   }
   let out = schema
   if (repeats) {
