@@ -1,6 +1,7 @@
 /**
- * The body parsers of a route (per route: each route plugin is its own encapsulation context),
- * and what they leave for validation when a body is not what the route takes.
+ * The body parsers of routecraft routes (set in the context each kind of route shares in a
+ * scope, see group.ts), and what they leave for validation when a body is not what the route
+ * takes.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import secureJson from 'secure-json-parse'
@@ -44,6 +45,11 @@ function parseJson (req: FastifyRequest, text: string, done: (err: Error | null,
     return
   }
   done(null, value)
+}
+
+/** Which parsers a route needs: routes of one kind share them. */
+export function bodyKind (op: Operation): 'body' | 'raw' | 'none' {
+  return op.body !== undefined ? 'body' : op.rawBody ? 'raw' : 'none'
 }
 
 /**

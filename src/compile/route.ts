@@ -7,7 +7,7 @@
  * take to register. A request then runs validation (every part, so that all problems are reported together as
  * FastAPI does), dependencies, the handler and one serializer call.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
 import type { ValidateFunction } from 'ajv'
 import { kOperation } from '../symbols.js'
@@ -20,7 +20,8 @@ import { scopeDependencies } from './scope.js'
 import { serializeJson } from '../responses/serialize.js'
 import { registryFor } from './registry.js'
 import { toOpenApiPath } from '../declare/url.js'
-import { configureBodyParsers } from './body.js'
+import { bodyKind, configureBodyParsers } from './body.js'
+import { addToGroup } from './group.js'
 import { appHandlesErrors, routecraftErrorHandler } from './error-handler.js'
 import { makeHandler, type RouteHandler, type Serializer, type Validators } from './handler.js'
 import type { Operation, RegistryEntry, RoutePlugin } from '../declare/types.js'
@@ -121,7 +122,7 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
   // (one for apps with an error handler of their own, one for the others).
   const unscopedHandlers: Array<RouteHandler | undefined> = [undefined, undefined]
 
-  const plugin = async function routecraftRoute (fastify: FastifyInstance): Promise<void> {
+  const plugin = async function routecraftRoute (fastify: FastifyInstance, options: FastifyPluginOptions): Promise<void> {
     const scope = scopeDependencies(fastify)
     const plan = scope.length === 0 ? unscopedPlan : planDependencies(op.deps, where, scope)
     const inputs = scope.length === 0 ? unscopedInputs : routeInputs(op, plan)
@@ -139,20 +140,24 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
     const handler = scope.length === 0 && !appRefs
       ? (unscopedHandlers[Number(appHandles)] ??= compileOnFirstUse(build(plan, inputs, appHandles, undefined)))
       : compileOnFirstUse(build(plan, inputs, appHandles, schemas))
-    configureBodyParsers(fastify, op)
-    fastify.route({
-      method: [...op.methods],
-      url: op.url,
-      handler,
-      ...(appHandles ? {} : { errorHandler: routecraftErrorHandler }),
-      config: { [kOperation]: op } as object,
+    const security = planSecurity(plan)
+    addToGroup(fastify, options, bodyKind(op), context => { configureBodyParsers(context, op) }, context => {
+      context.route({
+        method: [...op.methods],
+        url: op.url,
+        handler,
+        ...(appHandles ? {} : { errorHandler: routecraftErrorHandler }),
+        config: { [kOperation]: op } as object,
+      })
+      registryFor(context.server).push({ op, path: toOpenApiPath(context.prefix + op.url), inputs, security, refs: [...refs.values()] })
     })
-    registryFor(fastify.server).push({ op, path: toOpenApiPath(fastify.prefix + op.url), inputs, security: planSecurity(plan), refs: [...refs.values()] })
   }
   Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
   Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })
   // Fastify otherwise derives a plugin's name by scanning require.cache, once per route at start-up.
   Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: plugin.name })
+  // No context of its own: the route joins the one its scope shares (see group.ts).
+  Object.defineProperty(plugin, Symbol.for('skip-override'), { value: true })
   return plugin as unknown as RoutePlugin
 }
 

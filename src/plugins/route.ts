@@ -1,5 +1,5 @@
 /**
- * route(): a declaration → an encapsulated Fastify plugin that carries its Operation
+ * route(): a declaration → a Fastify plugin that carries its Operation
  * (declare, then compile).
  */
 import { declareRoute } from '../declare/route.js'
@@ -9,8 +9,8 @@ import type { DepsMap, ResponsesMap, RouteDeclaration, RoutePlugin, RouteTypes, 
 /**
  * Declares a route: the request parts as TypeBox schemas (validated, and typed into the
  * handler's context), a response model that filters what is sent, OpenAPI metadata, and the
- * handler. Returns an encapsulated Fastify plugin; register it like any other, prefixes
- * included. Everything that can be checked or compiled is done here, once.
+ * handler. Returns a Fastify plugin; register it like any other, prefixes included (the
+ * routes of one scope share one context). Everything that can be checked or compiled is done here, once.
  *
  * @example
  * ```ts
