@@ -24,6 +24,7 @@ import { bodyKind, configureBodyParsers } from './body.js'
 import { addToGroup } from './group.js'
 import { appHandlesErrors, routecraftErrorHandler } from './error-handler.js'
 import { makeHandler, type RouteHandler, type Serializer, type Validators } from './handler.js'
+import { replaceHandler } from './swap.js'
 import type { Operation, RegistryEntry, RoutePlugin } from '../declare/types.js'
 
 function autoParams (pathParams: readonly string[]): TSchema | undefined {
@@ -82,18 +83,17 @@ function schemasOf (op: Operation, inputs: RegistryEntry['inputs']): TSchema[] {
 /**
  * A handler compiled on its first call: until then the route costs its registration only.
  * Compiling is synchronous, so requests that arrive together share the one compilation (the
- * first compiles, the others find it done); afterwards every request runs the compiled handler
- * behind one call. A compilation that throws (a schema only Ajv itself refuses) answers that
- * request with the route's 500 and is tried again on the next.
+ * first compiles, the others find it done). The compiled handler then takes the place of this
+ * one in the route, so that later requests run it directly, without a call in between. A
+ * compilation that throws (a schema only Ajv itself refuses) answers that request with the
+ * route's 500 and is tried again on the next.
  */
 function compileOnFirstUse (build: () => RouteHandler): RouteHandler {
-  let current: RouteHandler = (request, reply) => {
-    const compiled = build()
-    current = compiled
+  let compiled: RouteHandler | undefined
+  return function routecraftFirstUse (request, reply) {
+    compiled ??= build()
+    replaceHandler(request, compiled)
     return compiled(request, reply)
-  }
-  return function routecraftHandler (request, reply) {
-    return current(request, reply)
   }
 }
 

@@ -44,6 +44,11 @@ function makeAjv (coerce: boolean, removeAdditional: true | 'all'): Ajv {
     verbose: true,
     strict: false,
     addUsedSchema: false,
+    // No check of every schema against JSON Schema's meta-schema, which would compile that
+    // meta-schema on each instance's first use (most of a first request's time): schemas are
+    // checked when declared (schema.ts), and Ajv still refuses a keyword value of the wrong
+    // type when compiling.
+    validateSchema: false,
     // TypeBox adds [Kind] symbols only; its string keywords are all standard.
   })
   addFormats(ajv)

@@ -90,13 +90,18 @@ t.test('a route registered twice compiles once; a scope with dependencies compil
 t.test('a schema only Ajv refuses answers 500 on each request until it compiles, and never at start-up', async t => {
   const app = Fastify()
   t.teardown(() => app.close())
-  // An invalid regular expression: the cheap check cannot know, Ajv refuses when compiling.
+  // An invalid regular expression, a keyword value of the wrong type: the cheap check cannot
+  // know, Ajv refuses when compiling (schemas are not checked against the meta-schema).
   await app.register(route({ method: 'POST', url: '/x', body: Type.Object({ s: Type.Unsafe<string>({ type: 'string', pattern: '(' }) }), handler: () => 'ok' }))
+  await app.register(route({ method: 'POST', url: '/y', body: Type.Object({ s: Type.Unsafe<string>({ type: 'string', minLength: '3' }) }), handler: () => 'ok' }))
+  await app.register(route({ method: 'GET', url: '/z', query: Type.Object({ s: Type.Unsafe<string>({ enum: 'a' }) }), handler: () => 'ok' }))
   await app.ready()
-  for (let i = 0; i < 2; i++) {
-    const res = await app.inject({ method: 'POST', url: '/x', payload: { s: 'a' } })
-    t.equal(res.statusCode, 500)
-    t.strictSame(res.json(), { detail: 'Internal Server Error' }, 'no internals leak')
+  for (const [method, url] of [['POST', '/x'], ['POST', '/y'], ['GET', '/z?s=a']] as const) {
+    for (let i = 0; i < 2; i++) {
+      const res = await app.inject({ method, url, ...(method === 'POST' ? { payload: { s: 'abcd' } } : {}) })
+      t.equal(res.statusCode, 500, url)
+      t.strictSame(res.json(), { detail: 'Internal Server Error' }, 'no internals leak')
+    }
   }
 })
 
@@ -209,4 +214,29 @@ t.test('ready() refuses a clash inside openapiExtra, and ignores routes left out
     handler: function upload () { return 'ok' },
   }))
   await t.rejects(async () => { await extra.ready() }, { code: 'RC_ERR_OPENAPI_SCHEMA_ID' })
+})
+
+t.test('after the first request the route runs the compiled handler itself: nothing in between', async t => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  const handlers: string[] = []
+  app.addHook('preHandler', async request => { handlers.push(request.routeOptions.handler.name) })
+  await app.register(route({ method: 'GET', url: '/items', response: Type.Object({ id: Type.Integer() }), handler: function read_items () { return { id: 1 } } }))
+  for (let i = 0; i < 3; i++) t.equal((await app.inject('/items')).body, '{"id":1}')
+  t.equal((await app.inject({ method: 'HEAD', url: '/items' })).statusCode, 200)
+  t.equal((await app.inject({ method: 'HEAD', url: '/items' })).statusCode, 200)
+  t.strictSame(handlers, ['bound routecraftFirstUse', 'routecraftHandler', 'routecraftHandler', 'bound routecraftFirstUse', 'routecraftHandler'], 'GET and its HEAD route each replace theirs on first use')
+})
+
+t.test('a handler an onRoute hook wrapped keeps its wrapper after the first request', async t => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  let wrapped = 0
+  app.addHook('onRoute', options => {
+    const inner = options.handler
+    options.handler = function traced (this: unknown, request, reply) { wrapped++; return inner.call(this as never, request, reply) }
+  })
+  await app.register(route({ method: 'GET', url: '/items', response: Type.Object({ id: Type.Integer() }), handler: function read_items () { return { id: 1, secret: 'x' } } }))
+  for (let i = 0; i < 3; i++) t.equal((await app.inject('/items')).body, '{"id":1}')
+  t.equal(wrapped, 3)
 })
