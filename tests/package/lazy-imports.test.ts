@@ -7,6 +7,7 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { unmeasuredEnv } from '../support/child-env.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -40,7 +41,7 @@ process.stdout.write(JSON.stringify(steps))
 
 function run (source: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', source], { cwd: repo, timeout: 120_000, env: { ...process.env, NODE_OPTIONS: '', NODE_V8_COVERAGE: undefined } }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', source], { cwd: repo, timeout: 120_000, env: unmeasuredEnv() }, (err, stdout, stderr) => {
       if (err !== null) reject(new Error(`${err.message}\n${stderr}`))
       else resolve(stdout)
     })

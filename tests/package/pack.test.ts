@@ -18,6 +18,7 @@ import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, normalize, relative } from 'node:path'
+import { unmeasuredEnv } from '../support/child-env.js'
 import { fileURLToPath } from 'node:url'
 import semver from 'semver'
 
@@ -28,7 +29,7 @@ interface Run { code: number; stdout: string; stderr: string }
 
 function run (cmd: string, args: string[], cwd: string, timeoutMs = 900_000): Promise<Run> {
   return new Promise(resolve => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '', NODE_V8_COVERAGE: undefined, npm_config_update_notifier: 'false' } },
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: unmeasuredEnv({ npm_config_update_notifier: 'false' }) },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1
         resolve({ code, stdout: String(stdout), stderr: String(stderr) })

@@ -14,20 +14,11 @@
  */
 import t from 'tap'
 import { execFile } from 'node:child_process'
-
-// The snippets run in child processes with a loader of their own: keep tap's coverage hooks
-// (NODE_OPTIONS, NODE_V8_COVERAGE) out of them, or their differently transformed source would
-// be merged into the coverage of src/.
-function uninstrumented (): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  delete env.NODE_OPTIONS
-  delete env.NODE_V8_COVERAGE
-  return env
-}
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { unmeasuredEnv } from '../support/child-env.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const readme = await readFile(join(repo, 'README.md'), 'utf8')
@@ -55,7 +46,7 @@ function testedBlocks (markdown: string): Block[] {
 
 function run (cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: uninstrumented() }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: unmeasuredEnv() }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1
       resolve({ code, stdout: String(stdout), stderr: String(stderr) })
     })

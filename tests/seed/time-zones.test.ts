@@ -9,6 +9,7 @@
  */
 import t from 'tap'
 import { execFile } from 'node:child_process'
+import { unmeasuredEnv } from '../support/child-env.js'
 import { fileURLToPath } from 'node:url'
 import { build } from '../../playground/seed/response_jsonable.js'
 
@@ -55,10 +56,8 @@ const fixture = fileURLToPath(new URL('../fixtures/jsonable-answers.ts', import.
 const tsx = import.meta.resolve('tsx')
 
 function inZone (tz: string): Promise<{ tz: string; offset: number; out: unknown[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TZ: tz }
   // The child is not measured: coverage is the library's, from this process.
-  delete env.NODE_OPTIONS
-  delete env.NODE_V8_COVERAGE
+  const env = unmeasuredEnv({ TZ: tz })
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', tsx, fixture, JSON.stringify(inputs)], { env, timeout: 120_000 }, (err, stdout, stderr) => {
       if (err !== null) reject(new Error(`${tz}: ${err.message}\n${stderr}`))
