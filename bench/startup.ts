@@ -25,7 +25,7 @@ export const VARIANT_TITLES: Record<Variant, string> = {
 export const STARTUP_TARGETS = { ms: 1000, instructionRatio: 0.35, rssMb: 100, firstRequestMs: 5 }
 
 interface Probe {
-  importMs: number; readyMs: number; listenAt: number; rss: number
+  importMs: number; readyMs: number; listenAt: number; rss: number; cpuMs: number
   firstMs?: number; coldGetMs?: number; warmGetMs?: number; coldPostMs?: number; docMs?: number; docBytes?: number
 }
 
@@ -37,6 +37,8 @@ export interface StartupRow {
   runs: number
   /** spawn → listening, ms */
   listen: Stat
+  /** CPU time of the process up to listening (user + system), ms: steadier than wall time on a loaded machine */
+  cpuMs?: Stat
   importMs: number
   readyMs: number
   rssMb: number
@@ -112,12 +114,13 @@ export async function startupTimed (options: { runs: number; sizes: number[]; lo
       const row: StartupRow = {
         routes: step.routes, schemas: step.schemas, variant, runs: list.length,
         listen: stat(list.map(p => p.listenMs)),
+        cpuMs: stat(list.map(p => p.cpuMs)),
         importMs: med(list.map(p => p.importMs)), readyMs: med(list.map(p => p.readyMs)), rssMb: med(list.map(p => p.rss)) / 1048576,
         firstMs: med(list.map(p => p.firstMs)), coldGetMs: med(list.map(p => p.coldGetMs)), warmGetMs: med(list.map(p => p.warmGetMs)), coldPostMs: med(list.map(p => p.coldPostMs)),
       }
       if (list[0]?.docBytes !== undefined) { row.docMs = med(list.map(p => p.docMs)); row.docBytes = list[0].docBytes }
       rows.push(row)
-      options.log(`  startup ${String(step.routes).padStart(5)} routes (${step.schemas}) ${VARIANT_TITLES[variant].padEnd(28)} ${row.listen.median.toFixed(0).padStart(6)} ms to listening, RSS ${row.rssMb.toFixed(0)} MB, first request ${row.firstMs.toFixed(1)} ms`)
+      options.log(`  startup ${String(step.routes).padStart(5)} routes (${step.schemas}) ${VARIANT_TITLES[variant].padEnd(28)} ${row.listen.median.toFixed(0).padStart(6)} ms to listening (CPU ${row.cpuMs?.median.toFixed(0) ?? '?'} ms), RSS ${row.rssMb.toFixed(0)} MB, first request ${row.firstMs.toFixed(1)} ms`)
     }
   }
   return rows
@@ -181,6 +184,20 @@ export function startupMarkdown (rows: StartupRow[], note: string): string[] {
     out.push(`| ${thousands(routes)} | ${schemas} | ${runs} | ${cells.join(' | ')} | ${rc !== undefined && raw !== undefined ? fixed(rc.listen.median / raw.listen.median, 2) : '–'}${target} |`)
   }
   out.push('')
+  if (rows.some(r => r.cpuMs !== undefined)) {
+    out.push('CPU time of the process up to listening (user + system, ms, median of the same runs): steadier than wall time when other work shares the machine.', '')
+    out.push(`| routes | schemas | ${VARIANTS.map(v => VARIANT_TITLES[v]).join(' | ')} | routecraft + openapi() ÷ Fastify + swagger |`)
+    out.push(`| ---: | --- | ${VARIANTS.map(() => '---:').join(' | ')} | ---: |`)
+    for (const key of keys) {
+      const [routesText, schemas] = key.split(' ') as [string, string]
+      const routes = Number(routesText)
+      const cpu = (v: Variant): number | undefined => find(routes, schemas, v)?.cpuMs?.median
+      const rc = cpu('routecraft')
+      const raw = cpu('raw')
+      out.push(`| ${thousands(routes)} | ${schemas} | ${VARIANTS.map(v => ms(cpu(v))).join(' | ')} | ${rc !== undefined && raw !== undefined ? fixed(rc / raw, 2) : '–'} |`)
+    }
+    out.push('')
+  }
   const big = Math.max(...rows.map(r => r.routes))
   const base = rows.some(r => r.routes === 1000) ? 1000 : Math.min(...rows.map(r => r.routes))
   if (big > base) {
@@ -190,6 +207,12 @@ export function startupMarkdown (rows: StartupRow[], note: string): string[] {
       return a === undefined || b === undefined ? '–' : ms1((b.listen.median - a.listen.median) / (big - base) * 1000)
     }
     out.push(`Per 1,000 routes from ${thousands(base)} to ${thousands(big)} routes (ms, medians): ${VARIANTS.map(v => `${VARIANT_TITLES[v]} ${per(v)}`).join('; ')}.`, '')
+    const perCpu = (v: Variant): string => {
+      const a = find(base, 'fresh', v)?.cpuMs?.median
+      const b = find(big, 'fresh', v)?.cpuMs?.median
+      return a === undefined || b === undefined ? '–' : ms1((b - a) / (big - base) * 1000)
+    }
+    out.push(`In CPU time, per 1,000 routes from ${thousands(base)} to ${thousands(big)} routes (ms, medians): ${VARIANTS.map(v => `${VARIANT_TITLES[v]} ${perCpu(v)}`).join('; ')}.`, '')
   }
   out.push('After listening, with fresh schemas, over one keep-alive connection (medians, ms): the first request of the process (a GET to a route nobody hit yet), a GET to another cold route, the same route again, a POST to a cold route, the first `/openapi.json`; RSS right after listening.', '')
   out.push('| routes | variant | RSS MB | first request | cold GET | warm GET | cold POST | first document | document bytes |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
