@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { Queue, QueueEvents } from 'bullmq'
 import type { ConnectionOptions, Job, JobsOptions } from 'bullmq'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import type { DeliveryJob, SendOutcome, WebhookDispatcher } from '../webhooks/index.js'
 import { integrityKeys, seal } from './integrity.js'
 import type { QueuedDelivery } from './integrity.js'
@@ -121,7 +121,7 @@ function checkOptions (options: QueueDispatcherOptions): void {
   const { waitMs = 0, enqueueTimeoutMs = 5000, queueName = defaultQueueName } = options ?? {}
   const ms = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n >= 0
   if (options?.connection === undefined || typeof queueName !== 'string' || queueName === '' || !ms(waitMs) || !ms(enqueueTimeoutMs) || enqueueTimeoutMs === 0) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION', 'queueDispatcher: needs a connection, a non-empty queueName, and waitMs / enqueueTimeoutMs as milliseconds (enqueueTimeoutMs above 0)')
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'dispatcher')
   }
 }
 

@@ -7,7 +7,7 @@
  * match under any of its keys.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import type { DeliveryJob } from '../webhooks/index.js'
 
 /**
@@ -26,8 +26,7 @@ const minKeyLength = 32
 export function integrityKeys (option: unknown, where: string): Buffer[] {
   const list: unknown[] = Array.isArray(option) ? option : [option]
   if (list.length === 0 || list.some(k => typeof k !== 'string' || k.length < minKeyLength)) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION',
-      `${where}: integrityKey must be a string of at least ${minKeyLength} characters (or an array of them during a rotation), the same on producers and workers`)
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'integrityKey', { where, min: minKeyLength })
   }
   return list.map(k => Buffer.from(k as string))
 }

@@ -7,7 +7,7 @@
  */
 import { UnrecoverableError, Worker } from 'bullmq'
 import type { ConnectionOptions, Job } from 'bullmq'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { attemptDelivery, isRetryable } from '../webhooks/index.js'
 import type { DeliveryJob, SendOutcome } from '../webhooks/index.js'
 import { defaultQueueName, ignoreError } from './dispatcher.js'
@@ -99,8 +99,7 @@ function checkOptions (options: DeliveryWorkerOptions): Policy {
   const ms = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0
   if (options?.connection === undefined || typeof options.secret !== 'function' || typeof queueName !== 'string' || queueName === '' ||
     !count(concurrency) || !count(attempts) || !ms(timeoutMs) || !ms(minDelayMs) || !ms(maxDelayMs)) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION',
-      'deliveryWorker: needs a connection, a secret function, a non-empty queueName, concurrency and retry.attempts as positive integers, timeoutMs and the retry delays as positive milliseconds')
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'worker')
   }
   return { attempts, minDelayMs, maxDelayMs }
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import type { Dependency, DependencyRecord, SecurityRequirement } from '../declare/types.js'
 import type { TemporalResponse } from '../responses/temporal.js'
@@ -45,7 +45,7 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
     // symbol read off a real one) can close a cycle: refuse it rather than overflow the stack.
     if (visiting.includes(record)) {
       const names = [...visiting.slice(visiting.indexOf(record)), record].map(r => r.name ?? `#${r.id}`)
-      throw new RoutecraftError('RC_ERR_DEPENDENCY_CYCLE', `${where}: dependency cycle ${names.join(' → ')}`)
+      throw routecraftError('RC_ERR_DEPENDENCY_CYCLE', 'cycle', { where, names: names.join(' → ') })
     }
     if (record.cache) {
       const hit = cached.get(record)

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify'
 import { Readable } from 'node:stream'
 import { encodeCookieValue, kEntries, kHeaders, type ResponseParts, type StoredCookie } from '../responses/temporal.js'
 import type { DirectResponse } from '../responses/with-response.js'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { serializeJson } from '../responses/serialize.js'
 
 type Signer = (value: string) => string
@@ -15,7 +15,7 @@ function cookieLine (reply: FastifyReply, cookie: StoredCookie): string {
   // Signed: signed now, with the secret of @fastify/cookie on this reply.
   const sign = (reply as unknown as { signCookie?: Signer }).signCookie
   if (typeof sign !== 'function') {
-    throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie "${cookie.name}" is signed, but @fastify/cookie is not registered with a secret`)
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'unsigned', { name: cookie.name })
   }
   return `${cookie.name}=${encodeCookieValue(sign.call(reply, cookie.value))}${cookie.attributes}`
 }

@@ -11,7 +11,7 @@
  * changes.
  */
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 type AnyGenerator = Generator<unknown, unknown, unknown> | AsyncGenerator<unknown, unknown, unknown>
 type Step = IteratorResult<unknown, unknown>
@@ -91,7 +91,7 @@ export function enterGenerator (generator: AnyGenerator, stack: TeardownStack, w
 }
 
 function entered (step: Step, generator: AnyGenerator, stack: TeardownStack, where: string): unknown {
-  if (step.done === true) throw new RoutecraftError('RC_ERR_DEPENDENCY_NO_YIELD', `${where}: a dependency with teardown returned without yielding a value`)
+  if (step.done === true) throw routecraftError('RC_ERR_DEPENDENCY_NO_YIELD', 'noYield', { where })
   stack.push(generator)
   return step.value
 }

@@ -3,19 +3,29 @@
  * declaration cannot work, so mistakes surface when the route is declared.
  */
 import { Kind, type TSchema } from '@sinclair/typebox'
-import { RoutecraftError, type RoutecraftErrorCode } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import type { ResponseSpec } from './types.js'
 
 export const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'])
 
+/** The codes the shared checks raise: each declaring function its own (a webhook is never reported as a route). */
+export interface CheckCodes {
+  readonly method: 'RC_ERR_ROUTE_METHOD' | 'RC_ERR_WEBHOOK_METHOD'
+  readonly schema: 'RC_ERR_ROUTE_SCHEMA' | 'RC_ERR_WEBHOOK_SCHEMA'
+  readonly status: 'RC_ERR_ROUTE_STATUS' | 'RC_ERR_WEBHOOK_STATUS'
+  readonly option: 'RC_ERR_ROUTE_OPTION' | 'RC_ERR_WEBHOOK_OPTION'
+}
+export const ROUTE_CODES: CheckCodes = { method: 'RC_ERR_ROUTE_METHOD', schema: 'RC_ERR_ROUTE_SCHEMA', status: 'RC_ERR_ROUTE_STATUS', option: 'RC_ERR_ROUTE_OPTION' }
+export const WEBHOOK_CODES: CheckCodes = { method: 'RC_ERR_WEBHOOK_METHOD', schema: 'RC_ERR_WEBHOOK_SCHEMA', status: 'RC_ERR_WEBHOOK_STATUS', option: 'RC_ERR_WEBHOOK_OPTION' }
+
 /** Upper-cased, de-duplicated methods; throws on an unknown one. */
-export function checkMethods (method: unknown, where: string): string[] {
+export function checkMethods (method: unknown, where: string, codes = ROUTE_CODES): string[] {
   const list = Array.isArray(method) ? method : [method]
-  if (list.length === 0) throw new RoutecraftError('RC_ERR_ROUTE_METHOD', `${where}: method must name at least one HTTP method`)
+  if (list.length === 0) throw routecraftError(codes.method, 'none', { where })
   const out: string[] = []
   for (const m of list) {
     const up = typeof m === 'string' ? m.toUpperCase() : ''
-    if (!METHODS.has(up)) throw new RoutecraftError('RC_ERR_ROUTE_METHOD', `${where}: unknown HTTP method ${JSON.stringify(m)}; use one of ${[...METHODS].join(', ')}`)
+    if (!METHODS.has(up)) throw routecraftError(codes.method, 'unknown', { where, method: m, known: METHODS })
     if (!out.includes(up)) out.push(up)
   }
   return out
@@ -27,16 +37,18 @@ export function isTypeBox (value: unknown): value is TSchema {
 }
 
 /** Throws unless `value` is undefined or a TypeBox schema (an object schema when `object`). */
-export function checkSchema (value: unknown, slot: string, where: string, object = false): TSchema | undefined {
+export function checkSchema (value: unknown, slot: string, where: string, object = false, codes = ROUTE_CODES): TSchema | undefined {
   if (value === undefined) return undefined
   if (!isTypeBox(value)) {
-    throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `${where}: ${slot} must be a TypeBox schema (Type.Object(...), Type.String(), …), got ${describe(value)}`)
+    throw routecraftError(codes.schema, 'notTypeBox', { where, slot, got: describe(value) })
   }
   if (object && (value.type !== 'object' || typeof value.properties !== 'object' || value.properties === null)) {
-    throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `${where}: ${slot} must be a Type.Object(...) schema, one property per ${slot === 'params' ? 'path parameter' : slot === 'query' ? 'query parameter' : slot === 'headers' ? 'header' : 'cookie'}`)
+    throw routecraftError(codes.schema, 'notObject', { where, slot, part: PARTS[slot] ?? 'cookie' })
   }
   return value
 }
+
+const PARTS: Readonly<Record<string, string>> = { params: 'path parameter', query: 'query parameter', headers: 'header' }
 
 function describe (value: unknown): string {
   if (value === null) return 'null'
@@ -49,41 +61,41 @@ function describe (value: unknown): string {
  * Throws unless `value` is a final status code, an integer from 200 to 599: a 1xx status is
  * interim, and a route answering one would leave its clients waiting for the final answer.
  */
-export function checkStatus (value: unknown, where: string, code: RoutecraftErrorCode = 'RC_ERR_ROUTE_STATUS'): number {
+export function checkStatus (value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 599) {
-    throw new RoutecraftError(code, `${where}: status must be a final status, an integer from 200 to 599 (1xx statuses are interim), got ${JSON.stringify(value)}`)
+    throw routecraftError('RC_ERR_ROUTE_STATUS', 'final', { where, status: value })
   }
   return value
 }
 
 /** Throws on option keys the declaration does not know (typos such as `respone`). */
-export function checkKeys (decl: object, allowed: ReadonlySet<string>, where: string, code: RoutecraftErrorCode = 'RC_ERR_ROUTE_OPTION'): void {
+export function checkKeys (decl: object, allowed: ReadonlySet<string>, where: string, code: CheckCodes['option'] | 'RC_ERR_DEPENDENCY_SHAPE'): void {
   for (const key of Object.keys(decl)) {
-    if (!allowed.has(key)) throw new RoutecraftError(code, `${where}: unknown option "${key}"; known options: ${[...allowed].join(', ')}`)
+    if (!allowed.has(key)) throw routecraftError(code, 'unknown', { where, key, known: allowed })
   }
 }
 
 const STATUS_KEY = /^([1-5]\d\d|[1-5]XX|default)$/
 
 /** Normalizes `responses`: keys are status codes, `1XX`–`5XX` or `default`. */
-export function checkResponses (value: unknown, where: string): Record<string, ResponseSpec> {
+export function checkResponses (value: unknown, where: string, codes = ROUTE_CODES): Record<string, ResponseSpec> {
   if (value === undefined) return {}
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RoutecraftError('RC_ERR_ROUTE_OPTION', `${where}: responses must be an object keyed by status code`)
+    throw routecraftError(codes.option, 'responses', { where })
   }
   const out: Record<string, ResponseSpec> = {}
   for (const [key, spec] of Object.entries(value as Record<string, unknown>)) {
-    if (!STATUS_KEY.test(key)) throw new RoutecraftError('RC_ERR_ROUTE_STATUS', `${where}: responses key "${key}" is not a status code (100–599, 1XX–5XX or default)`)
-    if (typeof spec !== 'object' || spec === null) throw new RoutecraftError('RC_ERR_ROUTE_OPTION', `${where}: responses[${key}] must be an object`)
+    if (!STATUS_KEY.test(key)) throw routecraftError(codes.status, 'responsesKey', { where, key })
+    if (typeof spec !== 'object' || spec === null) throw routecraftError(codes.option, 'object', { where, option: `responses[${key}]` })
     const s = spec as ResponseSpec
-    checkSchema(s.schema, `responses[${key}].schema`, where)
+    checkSchema(s.schema, `responses[${key}].schema`, where, false, codes)
     out[key] = s
   }
   return out
 }
 
 /** Throws unless `value` is undefined or a string. */
-export function checkString (value: unknown, option: string, where: string): string | undefined {
-  if (value !== undefined && typeof value !== 'string') throw new RoutecraftError('RC_ERR_ROUTE_OPTION', `${where}: ${option} must be a string`)
+export function checkString (value: unknown, option: string, where: string, codes = ROUTE_CODES): string | undefined {
+  if (value !== undefined && typeof value !== 'string') throw routecraftError(codes.option, 'string', { where, option })
   return value
 }

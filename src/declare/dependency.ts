@@ -1,7 +1,7 @@
 /**
  * dependency(): FastAPI's `Depends`.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import { checkKeys, checkSchema } from './checks.js'
 import { handlerName } from './names.js'
@@ -22,12 +22,12 @@ export function isDependency (value: unknown): value is Dependency<unknown> {
 export function checkDeps (deps: unknown, where: string): Readonly<Record<string, Dependency<unknown>>> {
   if (deps === undefined) return {}
   if (typeof deps !== 'object' || deps === null || Array.isArray(deps)) {
-    throw new RoutecraftError('RC_ERR_DEPENDENCY_SHAPE', `${where}: deps must be an object of named dependencies`)
+    throw routecraftError('RC_ERR_DEPENDENCY_SHAPE', 'deps', { where })
   }
   const out: Record<string, Dependency<unknown>> = {}
   for (const [key, dep] of Object.entries(deps)) {
     if (!isDependency(dep)) {
-      throw new RoutecraftError('RC_ERR_DEPENDENCY_SHAPE', `${where}: deps.${key} is not a dependency; create it with dependency({ resolve }) or basicAuth()`)
+      throw routecraftError('RC_ERR_DEPENDENCY_SHAPE', 'notDependency', { where, key })
     }
     out[key] = dep
   }
@@ -63,11 +63,11 @@ export function dependency<T, P extends SchemaSlot = undefined, Q extends Schema
 
 /** Builds a dependency; `security` is set by security builders such as basicAuth(). */
 export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, security: SecurityRequirement | undefined): Dependency<DependencyValue<T>> {
-  if (typeof decl !== 'object' || decl === null) throw new RoutecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'dependency() needs a declaration object')
+  if (typeof decl !== 'object' || decl === null) throw routecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'noDeclaration')
   const where = `dependency ${decl.name ?? handlerName(decl.resolve) ?? '(anonymous)'}`
   checkKeys(decl, KEYS, where, 'RC_ERR_DEPENDENCY_SHAPE')
-  if (typeof decl.resolve !== 'function') throw new RoutecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', `${where}: resolve must be a function`)
-  if (decl.cache !== undefined && typeof decl.cache !== 'boolean') throw new RoutecraftError('RC_ERR_DEPENDENCY_SHAPE', `${where}: cache must be a boolean`)
+  if (typeof decl.resolve !== 'function') throw routecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'resolve', { where })
+  if (decl.cache !== undefined && typeof decl.cache !== 'boolean') throw routecraftError('RC_ERR_DEPENDENCY_SHAPE', 'boolean', { where, option: 'cache' })
   const record: DependencyRecord = Object.freeze({
     id: nextId++,
     name: decl.name ?? handlerName(decl.resolve),

@@ -3,8 +3,8 @@
  * documented under OpenAPI 3.1 `webhooks`). Pure data.
  */
 import type { TSchema } from '@sinclair/typebox'
-import { RoutecraftError } from '../errors.js'
-import { checkKeys, checkMethods, checkSchema } from './checks.js'
+import { routecraftError } from '../errors.js'
+import { checkKeys, checkMethods, checkSchema, WEBHOOK_CODES } from './checks.js'
 import { checkMetadata } from './metadata.js'
 import type { HttpMethod, Operation, OperationMetadata } from './types.js'
 
@@ -25,22 +25,22 @@ export interface WebhookDeclaration<B extends TSchema | undefined> extends Omit<
 
 /** Checks a webhook declaration and normalizes it into its Operation. */
 export function declareWebhook (decl: WebhookDeclaration<TSchema | undefined>): { operation: Operation; where: string } {
-  if (typeof decl !== 'object' || decl === null) throw new RoutecraftError('RC_ERR_WEBHOOK_NAME', 'webhook() needs a declaration object')
+  if (typeof decl !== 'object' || decl === null) throw routecraftError('RC_ERR_WEBHOOK_NAME', 'noDeclaration')
   const name = decl.name
   if (typeof name !== 'string' || !EVENT_NAME.test(name)) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_NAME', `webhook(): name must be an event identifier such as "new-subscription" (letters, digits, _ . : -), got ${JSON.stringify(name)}`)
+    throw routecraftError('RC_ERR_WEBHOOK_NAME', 'name', { name })
   }
   const where = `webhook ${name}`
-  checkKeys(decl, KEYS, where)
-  const methods = checkMethods(decl.method ?? 'POST', where)
-  const body = checkSchema(decl.body, 'body', where)
+  checkKeys(decl, KEYS, where, WEBHOOK_CODES.option)
+  const methods = checkMethods(decl.method ?? 'POST', where, WEBHOOK_CODES)
+  const body = checkSchema(decl.body, 'body', where, false, WEBHOOK_CODES)
   const operation: Operation = Object.freeze({
     kind: 'webhook',
     methods,
     url: name,
     pathParams: [],
     name,
-    ...checkMetadata(decl, where),
+    ...checkMetadata(decl, where, WEBHOOK_CODES),
     params: undefined,
     query: undefined,
     headers: undefined,

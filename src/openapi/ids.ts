@@ -4,7 +4,7 @@
  * runs this at `ready()`, so a broken document still stops the app from starting while the
  * document itself is built on its first request. Pure: no Fastify import.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, type OperationRef } from './operation-id.js'
 import { SchemaComponents } from './schema.js'
 import type { OperationIdFunction, RegistryEntry } from '../declare/types.js'
@@ -25,7 +25,7 @@ export function operationIdOf (entry: RegistryEntry, method: string, strategy: O
   const fn = op.generateOperationId ?? (typeof strategy === 'function' ? strategy : undefined)
   if (fn !== undefined) {
     const id = fn({ name, path: entry.path, method: method.toLowerCase(), kind: op.kind })
-    if (typeof id !== 'string' || id === '') throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `the operationId function returned ${JSON.stringify(id)} for ${method} ${entry.path}; it must return a non-empty string`)
+    if (typeof id !== 'string' || id === '') throw routecraftError('RC_ERR_OPENAPI_OPTION', 'operationId', { id, method, path: entry.path })
     return id
   }
   if (strategy === 'name') return op.methods.length > 1 ? `${name}_${method.toLowerCase()}` : name
@@ -48,7 +48,7 @@ export function checkOperationIds (entries: readonly RegistryEntry[], strategy: 
     for (const method of entry.op.methods) {
       if (entry.op.kind === 'webhook') {
         const key = `${method} ${entry.path}`
-        if (webhooks.has(key)) throw new RoutecraftError('RC_ERR_OPENAPI_DUPLICATE_WEBHOOK', `webhook ${key} is declared twice`)
+        if (webhooks.has(key)) throw routecraftError('RC_ERR_OPENAPI_DUPLICATE_WEBHOOK', 'twice', { key })
         webhooks.add(key)
       }
       const operationId = operationIdOf(entry, method, strategy)
@@ -60,8 +60,7 @@ export function checkOperationIds (entries: readonly RegistryEntry[], strategy: 
   }
   const clash = findDuplicateOperationIds(ids)[0]
   if (clash !== undefined) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID',
-      `operationId "${clash.operationId}" is used by ${describeOperation(clash.first)} and by ${describeOperation(clash.second)}; operationIds must be unique (set operationId or name on one of them)`)
+    throw routecraftError('RC_ERR_OPENAPI_DUPLICATE_OPERATION_ID', 'clash', { operationId: clash.operationId, first: describeOperation(clash.first), second: describeOperation(clash.second) })
   }
   return out
 }

@@ -3,7 +3,7 @@
  * an `$id` moved to `#/components/schemas/<$id>` and referenced from where it stood. The same
  * conversion serves routes and webhooks. Pure: no Fastify import.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 type Json = Record<string, unknown>
 
@@ -82,7 +82,7 @@ export class SchemaComponents {
       // FastAPI gives every model a title; keep the user's, or use the id.
       this.schemas[id] = { ...rest, title: typeof title === 'string' ? title : id }
     } else if (before !== text) {
-      throw new RoutecraftError('RC_ERR_OPENAPI_SCHEMA_ID', `two different schemas use $id "${id}" in one document; give each its own $id or share one schema object`)
+      throw routecraftError('RC_ERR_OPENAPI_SCHEMA_ID', 'sameId', { id })
     }
   }
 }

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest,
 import fp from 'fastify-plugin'
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { HttpError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
 import { checkOperationIds, checkSchemaIds, type OperationIds, type OperationIdStrategy } from '../openapi/ids.js'
@@ -66,38 +66,38 @@ const SWAGGER_KEYS = new Set(['openapi', 'hideUntagged', 'hiddenTag', 'exposeHea
 function checkPath (value: unknown, option: string): string | false {
   if (value === false) return false
   if (typeof value !== 'string' || !value.startsWith('/') || value.length < 2) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): ${option} must be a path such as "/docs", or false`)
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'path', { option })
   }
   return value
 }
 
 function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOptions, 'operationIds' | 'notFound'>> & { specPath: string | false; docsPath: string | false } {
-  if (typeof options !== 'object' || options === null) throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi() takes an options object')
+  if (typeof options !== 'object' || options === null) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'options')
   for (const key of Object.keys(options)) {
-    if (!KEYS.has(key)) throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): unknown option "${key}"; known options: ${[...KEYS].join(', ')}`)
+    if (!KEYS.has(key)) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'unknown', { key, known: KEYS })
   }
   const ids = options.operationIds ?? 'default'
   if (ids !== 'default' && ids !== 'name' && typeof ids !== 'function') {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): operationIds must be "default", "name" or a function')
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'operationIds')
   }
   if (options.protect !== undefined && !isDependency(options.protect)) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): protect must be a dependency, e.g. basicAuth()')
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'protect')
   }
   if (options.notFound !== undefined && typeof options.notFound !== 'boolean') {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): notFound must be a boolean')
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'notFound')
   }
   if (options.info !== undefined && (typeof options.info?.title !== 'string' || typeof options.info?.version !== 'string')) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): info needs a title and a version (strings)')
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'info')
   }
   checkPassThrough(options.swagger, 'swagger', SWAGGER_KEYS)
   checkPassThrough(options.swaggerUi, 'swaggerUi', undefined)
   if (options.swaggerUi !== undefined && ('routePrefix' in options.swaggerUi || 'prefix' in options.swaggerUi)) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): the docs are served at docsPath; swaggerUi takes no routePrefix or prefix')
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'uiPrefix')
   }
   const specPath = checkPath(options.specPath ?? '/openapi.json', 'specPath')
   const docsPath = checkPath(options.docsPath ?? '/docs', 'docsPath')
   if (specPath !== false && docsPath !== false && (specPath === docsPath || specPath.startsWith(docsPath + '/'))) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): specPath ${specPath} clashes with the docs under ${docsPath}`)
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'clash', { specPath, docsPath })
   }
   return { operationIds: ids, notFound: options.notFound ?? true, specPath, docsPath }
 }
@@ -105,17 +105,17 @@ function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOptions, '
 function checkPassThrough (value: unknown, option: string, known: ReadonlySet<string> | undefined): void {
   if (value === undefined) return
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): ${option} must be an options object`)
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'nested', { option })
   }
   for (const key of Object.keys(value)) {
-    if (known !== undefined && !known.has(key)) throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', `openapi(): unknown ${option} option "${key}"; known: ${[...known].join(', ')}`)
+    if (known !== undefined && !known.has(key)) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'unknownNested', { option, key, known })
   }
 }
 
 function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
   const plan = planDependencies({ protect: dep }, 'openapi() protect')
   /* c8 ignore next -- a dependency map with one entry always has a plan */
-  if (plan === undefined) throw new RoutecraftError('RC_ERR_OPENAPI_OPTION', 'openapi(): protect has nothing to solve')
+  if (plan === undefined) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'protectPlan')
   return async function routecraftProtect (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const ctx = new Context(request, reply, undefined, 200)
     // A protect dependency with teardown is torn down after the docs' response.
@@ -149,7 +149,7 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
 
   async function routecraftOpenapi (fastify: FastifyInstance): Promise<void> {
     if (fastify.hasDecorator('routecraftOpenapi')) {
-      throw new RoutecraftError('RC_ERR_OPENAPI_REGISTERED_TWICE', 'openapi() is already registered on this server; register it once, at the root')
+      throw routecraftError('RC_ERR_OPENAPI_REGISTERED_TWICE', 'twice')
     }
     fastify.decorate('routecraftOpenapi', { specPath: opts.specPath, docsPath: opts.docsPath })
     const entries = registryFor(fastify.server)
@@ -164,8 +164,8 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
     // on top of the app's (its info, components and other routes), served at specPath and docsPath.
     const reuse = fastify.hasDecorator('swagger')
     if (reuse) {
-      if (options.swagger !== undefined) throw new RoutecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'openapi(): the app registered @fastify/swagger itself, so the swagger options belong to that registration; drop openapi({ swagger })')
-      if (opts.docsPath !== false && fastify.hasDecorator('swaggerCSP')) throw new RoutecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'openapi(): the app registered @fastify/swagger-ui itself; pass docsPath: false to openapi() (the document is still served at specPath), or let openapi() register both')
+      if (options.swagger !== undefined) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerOptions')
+      if (opts.docsPath !== false && fastify.hasDecorator('swaggerCSP')) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerUi')
     } else {
       const { default: swagger } = await import('@fastify/swagger')
       await fastify.register(swagger, swaggerOptions(options, build, own))
@@ -273,7 +273,7 @@ function swaggerUiOptions (extra: SwaggerUiPassThrough | undefined, docsPath: st
 
 function checkAppSwagger (base: Record<string, unknown>): void {
   if (typeof base.openapi !== 'string' || !base.openapi.startsWith('3.')) {
-    throw new RoutecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'the app registered @fastify/swagger in Swagger 2.0 mode; register it with { openapi: { … } } (OpenAPI 3), or let openapi() register it')
+    throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swagger2')
   }
 }
 

@@ -9,6 +9,7 @@ import { declareWebhook, type WebhookDeclaration } from '../declare/webhook.js'
 import type { Operation } from '../declare/types.js'
 import { compileBodyValidator, compileSerializer, type BodyCheck } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
+import { WEBHOOK_SCHEMA_CODES } from '../validation/refs.js'
 import { toIssues } from '../validation/issues.js'
 import { serializeJson } from '../responses/serialize.js'
 import { registryFor } from '../compile/registry.js'
@@ -37,7 +38,7 @@ function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T>
     return { name, validate: value => ({ ok: true, value: value as T }), serialize: serializeJson }
   }
   // Checked now; compiled when the first payload is validated or serialized.
-  prepareSchema(body)
+  prepareSchema(body, WEBHOOK_SCHEMA_CODES)
   let check: BodyCheck | undefined
   let serialize: ((value: unknown) => string) | undefined
   return {

@@ -7,7 +7,7 @@
  * Nothing here imports a Redis client: any client with ioredis's `set` and `exists` fits (the
  * one BullMQ brings along does).
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import type { ReplayStore } from '../webhooks/replay-store.js'
 
 /**
@@ -44,9 +44,9 @@ export interface ReplayClient {
 export function redisReplayStore (client: ReplayClient, options: { prefix?: string } = {}): ReplayStore {
   const { prefix = 'routecraft:webhook-id:' } = options
   if (typeof client?.set !== 'function' || typeof client.exists !== 'function') {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION', 'redisReplayStore: pass a Redis client (ioredis) with set and exists')
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'redisClient')
   }
-  if (typeof prefix !== 'string') throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION', 'redisReplayStore: prefix must be a string')
+  if (typeof prefix !== 'string') throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'redisPrefix')
   // PX takes a positive integer: a fraction or zero would be a Redis error, not an expiry.
   const px = (ttlMs: number): number => Math.max(1, Math.ceil(ttlMs))
   return {

@@ -4,7 +4,7 @@
  * from `FastAPIError`.
  */
 import { STATUS_CODES } from 'node:http'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { assertHeaderName, assertHeaderValue } from './http-fields.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ export class HttpError extends Error {
 
   constructor (status: number, detail?: unknown, headers?: Record<string, string>) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RoutecraftError('RC_ERR_RESPONSE_STATUS', `HttpError needs a 4xx or 5xx status, got ${String(status)}`)
+      throw routecraftError('RC_ERR_RESPONSE_STATUS', 'httpError', { status })
     }
     super(typeof detail === 'string' ? detail : `HTTP ${status}`)
     this.status = status

@@ -9,7 +9,7 @@
  * time, plus a few browser rules that would otherwise drop a cookie silently.
  */
 
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 // ---------------------------------------------------------------------------------------------
 // Message helpers
@@ -68,16 +68,14 @@ export function headerKey (name: unknown): string {
     const known = knownNames.get(name)
     if (known !== undefined) return known
   } else {
-    throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', `a header name must be a string, got ${describe(name)}`)
+    throw routecraftError('RC_ERR_RESPONSE_HEADER', 'nameType', { got: describe(name) })
   }
   if (!token.test(name)) {
-    throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
-      `header name ${quote(name)} is not a valid HTTP token (letters, digits and !#$%&'*+-.^_\`|~ only)`)
+    throw routecraftError('RC_ERR_RESPONSE_HEADER', 'token', { name: quote(name) })
   }
   const key = name.toLowerCase()
   if (CONNECTION_HEADERS.has(key)) {
-    throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
-      `header ${quote(name)} belongs to the connection, not the response: Node frames and manages it (a Trailer or Transfer-Encoding set by hand breaks the answer)`)
+    throw routecraftError('RC_ERR_RESPONSE_HEADER', 'connection', { name: quote(name) })
   }
   if (knownNames.size < 512) knownNames.set(name, key)
   return key
@@ -117,16 +115,13 @@ export function assertHeaderValue (name: string, value: unknown): string {
   } else if (typeof value === 'number' && Number.isFinite(value)) {
     text = String(value)
   } else {
-    const got = typeof value === 'number' ? String(value) : describe(value)
-    throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
-      `header ${quote(name)} needs a string or a finite number as its value, got ${got}`)
+    throw routecraftError('RC_ERR_RESPONSE_HEADER', 'valueType', { name: quote(name), got: typeof value === 'number' ? String(value) : describe(value) })
   }
   if (knownValues.has(text)) return text
   const bad = forbiddenValueChar.exec(text)
   if (bad !== null) {
-    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
-    throw new RoutecraftError('RC_ERR_RESPONSE_HEADER',
-      `header ${quote(name)} has a value with U+${code} at index ${bad.index}, which HTTP forbids (CR, LF, NUL, other controls but tab, or above U+00FF): ${quote(text)}`)
+    const char = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    throw routecraftError('RC_ERR_RESPONSE_HEADER', 'valueChar', { name: quote(name), char, index: bad.index, value: quote(text) })
   }
   if (text.length <= 256 && knownValues.size < 1024) knownValues.add(text)
   return text
@@ -183,10 +178,6 @@ const pathValue = /^[\x20-\x3a\x3d-\x7e]*$/
 // Domain: RFC 1034 labels, with the leading dot RFC 6265 tolerates.
 const domainValue = /^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
 
-function cookieError (name: string, problem: string): RoutecraftError {
-  return new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `cookie ${quote(name)}: ${problem}`)
-}
-
 /**
  * Throws `RC_ERR_RESPONSE_COOKIE` unless the cookie can be sent and kept by browsers: the name is
  * an RFC 6265 token; the value is a string (it is URI-encoded when sent, so any well-formed
@@ -206,17 +197,12 @@ function cookieError (name: string, problem: string): RoutecraftError {
 const knownCookieNames = new Set<string>()
 
 export function assertCookie (name: unknown, value: unknown, options?: CookieOptions): void {
-  if (typeof name !== 'string') {
-    throw new RoutecraftError('RC_ERR_RESPONSE_COOKIE', `a cookie name must be a string, got ${describe(name)}`)
-  }
+  if (typeof name !== 'string') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'nameType', { got: describe(name) })
   const known = knownCookieNames.has(name)
-  if (!known && !token.test(name)) {
-    throw cookieError(name, 'the name must be a non-empty token: ASCII letters, digits and !#$%&\'*+-.^_`|~ (no spaces, ";", "=", controls or non-ASCII)')
-  }
-  if (typeof value !== 'string') throw cookieError(name, `the value must be a string, got ${describe(value)}`)
+  if (!known && !token.test(name)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'name', { name: quote(name) })
+  if (typeof value !== 'string') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'valueType', { name: quote(name), got: describe(value) })
   // String.prototype.isWellFormed exists from Node 20; TypeScript's ES2023 lib does not know it.
-  if (!(value as string & { isWellFormed: () => boolean }).isWellFormed()) throw cookieError(name, 'the value contains a lone UTF-16 surrogate, which cannot be URI-encoded')
-
+  if (!(value as string & { isWellFormed: () => boolean }).isWellFormed()) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'surrogate', { name: quote(name) })
   if (options === undefined) {
     if (known) return
     checkPrefixes(name, {})
@@ -224,56 +210,48 @@ export function assertCookie (name: unknown, value: unknown, options?: CookieOpt
     return
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw cookieError(name, `the options must be an object, got ${describe(options)}`)
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'options', { name: quote(name), got: describe(options) })
   }
   for (const key of Object.keys(options)) {
-    if (!cookieOptionKeys.has(key)) {
-      throw cookieError(name, `unknown option ${quote(key)} (known: ${[...cookieOptionKeys].join(', ')})`)
-    }
+    if (!cookieOptionKeys.has(key)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'unknown', { name: quote(name), key: quote(key), known: cookieOptionKeys })
   }
+  checkCookieOptions(name, options)
+  checkPrefixes(name, options)
+}
 
+/** The attributes' types and values, as `cookie`/@fastify/cookie and browsers accept them. */
+function checkCookieOptions (name: string, options: CookieOptions): void {
   const { path, domain, maxAge, expires, sameSite, priority } = options
   if (path !== undefined) {
-    if (typeof path !== 'string') throw cookieError(name, `path must be a string, got ${describe(path)}`)
+    if (typeof path !== 'string') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'pathType', { name: quote(name), got: describe(path) })
     // Browsers ignore a Path that does not start with "/" and fall back to the request's path.
-    if (!path.startsWith('/') || !pathValue.test(path)) {
-      throw cookieError(name, `path ${quote(path)} must start with "/" and hold only printable ASCII, without ";" or "<"`)
-    }
+    if (!path.startsWith('/') || !pathValue.test(path)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'path', { name: quote(name), path: quote(path) })
   }
   if (domain !== undefined) {
-    if (typeof domain !== 'string') throw cookieError(name, `domain must be a string, got ${describe(domain)}`)
-    if (!domainValue.test(domain)) {
-      throw cookieError(name, `domain ${quote(domain)} must be a host name (ASCII letters, digits, "-" and ".", no port)`)
-    }
+    if (typeof domain !== 'string') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'domainType', { name: quote(name), got: describe(domain) })
+    if (!domainValue.test(domain)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'domain', { name: quote(name), domain: quote(domain) })
   }
   if (maxAge !== undefined && !Number.isSafeInteger(maxAge)) {
-    throw cookieError(name, `maxAge must be an integer number of seconds, got ${typeof maxAge === 'number' ? String(maxAge) : describe(maxAge)}`)
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'maxAge', { name: quote(name), got: typeof maxAge === 'number' ? String(maxAge) : describe(maxAge) })
   }
   if (expires !== undefined) {
-    if (!(expires instanceof Date)) throw cookieError(name, `expires must be a Date, got ${describe(expires)}`)
+    if (!(expires instanceof Date)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'expiresType', { name: quote(name), got: describe(expires) })
     const year = expires.getUTCFullYear()
     // NaN (an invalid Date) fails both comparisons; the `cookie` package refuses other years.
-    if (!(year >= 1601 && year <= 9999)) throw cookieError(name, 'expires must be a valid Date between the years 1601 and 9999')
+    if (!(year >= 1601 && year <= 9999)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'expires', { name: quote(name) })
   }
   for (const flag of booleanOptions) {
     const flagValue = options[flag]
-    if (flagValue !== undefined && typeof flagValue !== 'boolean') {
-      throw cookieError(name, `${flag} must be a boolean, got ${describe(flagValue)}`)
-    }
+    if (flagValue !== undefined && typeof flagValue !== 'boolean') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'flag', { name: quote(name), flag, got: describe(flagValue) })
   }
   if (sameSite !== undefined && !sameSiteValues.has(sameSite)) {
-    throw cookieError(name, `sameSite must be 'lax', 'strict', 'none' or a boolean, got ${typeof sameSite === 'string' ? quote(sameSite) : describe(sameSite)}`)
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'sameSite', { name: quote(name), got: typeof sameSite === 'string' ? quote(sameSite) : describe(sameSite) })
   }
   if (priority !== undefined && !priorityValues.has(priority)) {
-    throw cookieError(name, `priority must be 'low', 'medium' or 'high', got ${typeof priority === 'string' ? quote(priority) : describe(priority)}`)
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'priority', { name: quote(name), got: typeof priority === 'string' ? quote(priority) : describe(priority) })
   }
-  if (sameSite === 'none' && options.secure !== true) {
-    throw cookieError(name, "sameSite: 'none' needs secure: true (browsers drop SameSite=None cookies without Secure)")
-  }
-  if (options.partitioned === true && options.secure !== true) {
-    throw cookieError(name, 'partitioned needs secure: true (browsers drop Partitioned cookies without Secure)')
-  }
-  checkPrefixes(name, options)
+  if (sameSite === 'none' && options.secure !== true) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'sameSiteNone', { name: quote(name) })
+  if (options.partitioned === true && options.secure !== true) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'partitioned', { name: quote(name) })
 }
 
 /** RFC 6265bis cookie prefixes: browsers refuse, silently, cookies that break their rules. */
@@ -281,9 +259,9 @@ function checkPrefixes (name: string, options: CookieOptions): void {
   const lower = name.toLowerCase()
   const host = lower.startsWith('__host-')
   if ((host || lower.startsWith('__secure-')) && options.secure !== true) {
-    throw cookieError(name, `a ${host ? '__Host-' : '__Secure-'} cookie needs secure: true`)
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'prefixSecure', { name: quote(name), prefix: host ? '__Host-' : '__Secure-' })
   }
   if (host && (options.domain !== undefined || (options.path !== undefined && options.path !== '/'))) {
-    throw cookieError(name, 'a __Host- cookie cannot have a domain and needs path "/"')
+    throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'hostPrefix', { name: quote(name) })
   }
 }

@@ -7,7 +7,7 @@
  * (bigint, cycles) nor silently lose data (`Map` → `{}`).
  */
 
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types and limits
@@ -92,7 +92,7 @@ export const JSONABLE_MAX_DEPTH = 1000
  */
 export function jsonable (value: unknown, options?: JsonableOptions): JsonValue {
   if (typeof value === 'function' || typeof value === 'symbol') {
-    throw new RoutecraftError('RC_ERR_JSONABLE_VALUE', `jsonable() cannot convert a ${typeof value}`)
+    throw routecraftError('RC_ERR_JSONABLE_VALUE', 'top', { type: typeof value })
   }
   const state: State = { path: [], stack: [], excludeNone: options?.excludeNone === true }
   return encodeValue(value, '', state, false) ?? null
@@ -162,12 +162,10 @@ function encodeObject (object: object, key: string, state: State, toJsonDone: bo
 function enter (object: object, state: State): void {
   const ancestor = state.stack.find(entry => entry.object === object)
   if (ancestor !== undefined) {
-    throw new RoutecraftError('RC_ERR_JSONABLE_CYCLE',
-      `jsonable() found a reference cycle: ${renderPath(state.path)} refers back to ${renderPath(state.path.slice(0, ancestor.depth))}`)
+    throw routecraftError('RC_ERR_JSONABLE_CYCLE', 'cycle', { path: renderPath(state.path), ancestor: renderPath(state.path.slice(0, ancestor.depth)) })
   }
   if (state.path.length >= JSONABLE_MAX_DEPTH) {
-    throw new RoutecraftError('RC_ERR_JSONABLE_VALUE',
-      `jsonable() refuses values nested more than ${JSONABLE_MAX_DEPTH} levels deep (at ${renderPath(state.path)})`)
+    throw routecraftError('RC_ERR_JSONABLE_VALUE', 'depth', { max: JSONABLE_MAX_DEPTH, path: renderPath(state.path) })
   }
   state.stack.push({ object, depth: state.path.length })
 }

@@ -1,7 +1,7 @@
 /**
  * The statuses a response may end with.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 /**
  * Throws `RC_ERR_RESPONSE_STATUS` unless `value` is a final status, an integer from 200 to
@@ -16,8 +16,7 @@ import { RoutecraftError } from '../errors.js'
  */
 export function assertFinalStatus (value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 599) {
-    throw new RoutecraftError('RC_ERR_RESPONSE_STATUS',
-      `a response status must be a final status, an integer from 200 to 599 (1xx statuses are interim and end no response), got ${typeof value === 'number' ? String(value) : typeof value}`)
+    throw routecraftError('RC_ERR_RESPONSE_STATUS', 'final', { got: typeof value === 'number' ? value : typeof value })
   }
   return value
 }

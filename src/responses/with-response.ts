@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream'
 import { ResponseParts, type CookieOptions } from './temporal.js'
 import { assertHeaderValue } from './http-fields.js'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { kDirectResponse } from '../symbols.js'
 
 /** What `withResponse()` takes besides the content. */
@@ -38,7 +38,7 @@ export class DirectResponse extends ResponseParts {
     const mediaType = init.mediaType
     // assertHeaderValue remembers valid values: the same few media types cost a lookup.
     if (mediaType !== undefined && assertHeaderValue('content-type', mediaType) === '') {
-      throw new RoutecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType must not be empty')
+      throw routecraftError('RC_ERR_RESPONSE_HEADER', 'mediaType')
     }
     this.mediaType = mediaType
     const headers = init.headers

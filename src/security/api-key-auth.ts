@@ -4,7 +4,7 @@
  * It reads the key and documents the scheme; checking the key is the job of a dependency
  * that uses it.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { HttpError } from '../responses/http-error.js'
 import { securityScheme } from './scheme.js'
 import { checkAuthOptions, describedBy, type CommonAuthOptions } from './options.js'
@@ -45,10 +45,10 @@ export function apiKeyAuth (options: ApiKeyAuthOptions & { autoError: false }): 
 export function apiKeyAuth (options: ApiKeyAuthOptions): Dependency<string | undefined> {
   const where = (options as ApiKeyAuthOptions | undefined)?.in
   if (where !== 'header' && where !== 'query' && where !== 'cookie') {
-    throw new RoutecraftError('RC_ERR_AUTH_OPTION', 'apiKeyAuth(): in must be "header", "query" or "cookie"')
+    throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeyIn')
   }
   const { name, autoError, schemeName, description } = checkAuthOptions(options, ['in', 'name'], 'apiKeyAuth', DEFAULT_NAMES[where])
-  if (typeof name !== 'string' || name === '') throw new RoutecraftError('RC_ERR_AUTH_OPTION', `apiKeyAuth(): name must be the non-empty name of the ${where}`)
+  if (typeof name !== 'string' || name === '') throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeyName', { in: where })
   return securityScheme<string | undefined>({
     schemeName,
     scheme: { type: 'apiKey', in: where, name, ...describedBy(description) },

@@ -2,7 +2,7 @@
  * basicAuth(): HTTP Basic authentication as a dependency (FastAPI's `HTTPBasic`), built on
  * `securityScheme()`: one object carries the runtime check and the OpenAPI security scheme.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { HttpError } from '../responses/http-error.js'
 import { securityScheme } from './scheme.js'
 import { checkAuthOptions, describedBy } from './options.js'
@@ -46,7 +46,7 @@ export function basicAuth (options: BasicAuthOptions & { autoError: false }): De
 export function basicAuth (options: BasicAuthOptions = {}): Dependency<BasicCredentials | undefined> {
   const { realm, autoError, schemeName, description } = checkAuthOptions(options, ['realm'], 'basicAuth', 'HTTPBasic')
   if (realm !== undefined && (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm))) {
-    throw new RoutecraftError('RC_ERR_AUTH_OPTION', 'basicAuth(): realm must be a string of printable ASCII characters')
+    throw routecraftError('RC_ERR_AUTH_OPTION', 'realm')
   }
   const challenge = realm === undefined ? 'Basic' : `Basic realm="${realm.replace(/["\\]/g, '\\$&')}"`
   return securityScheme<BasicCredentials | undefined>({

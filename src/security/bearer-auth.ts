@@ -3,7 +3,7 @@
  * {@link securityScheme}. It reads the token and documents the scheme; checking the token is
  * the job of a dependency that uses it.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { HttpError } from '../responses/http-error.js'
 import { securityScheme, splitAuthorization } from './scheme.js'
 import { checkAuthOptions, describedBy, type CommonAuthOptions } from './options.js'
@@ -48,7 +48,7 @@ export function bearerAuth (options?: BearerAuthOptions & { autoError?: true }):
 export function bearerAuth (options: BearerAuthOptions & { autoError: false }): Dependency<BearerCredentials | undefined>
 export function bearerAuth (options: BearerAuthOptions = {}): Dependency<BearerCredentials | undefined> {
   const { bearerFormat, autoError, schemeName, description } = checkAuthOptions(options, ['bearerFormat'], 'bearerAuth', 'HTTPBearer')
-  if (bearerFormat !== undefined && typeof bearerFormat !== 'string') throw new RoutecraftError('RC_ERR_AUTH_OPTION', 'bearerAuth(): bearerFormat must be a string')
+  if (bearerFormat !== undefined && typeof bearerFormat !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'bearerFormat')
   return securityScheme<BearerCredentials | undefined>({
     schemeName,
     scheme: { type: 'http', scheme: 'bearer', ...(bearerFormat === undefined ? {} : { bearerFormat }), ...describedBy(description) },

@@ -8,7 +8,7 @@
  * ASCII only, and the base64 rule is slightly stricter than CPython's lenient decoder.
  */
 
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types and limits
@@ -138,10 +138,10 @@ const loneSurrogate = /[\uD800-\uDFFF]/u
  */
 export function encodeBasic (username: string, password: string): string {
   if (username.includes(':')) {
-    throw new RoutecraftError('RC_ERR_AUTH_OPTION', 'a Basic username cannot contain ":" (RFC 7617)')
+    throw routecraftError('RC_ERR_AUTH_OPTION', 'basicColon')
   }
   if (loneSurrogate.test(username) || loneSurrogate.test(password)) {
-    throw new RoutecraftError('RC_ERR_AUTH_OPTION', 'Basic credentials cannot contain a lone UTF-16 surrogate')
+    throw routecraftError('RC_ERR_AUTH_OPTION', 'basicSurrogate')
   }
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
 }

@@ -3,7 +3,7 @@
  * `autoError`, a bad `schemeName` or a non-string `description` is an `RC_ERR_AUTH_OPTION`
  * when the guard is declared, never a surprise at request time.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 /** What every security builder accepts. */
 export interface CommonAuthOptions {
@@ -17,19 +17,20 @@ export interface CommonAuthOptions {
 
 /** Throws `RC_ERR_AUTH_OPTION` for a misused option; returns the options with defaults. */
 export function checkAuthOptions<O extends CommonAuthOptions> (options: O, keys: readonly string[], builder: string, defaultName: string): O & { autoError: boolean; schemeName: string } {
+  const where = `${builder}()`
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${builder}() takes an options object`)
+    throw routecraftError('RC_ERR_AUTH_OPTION', 'options', { where })
   }
   const known = ['autoError', 'schemeName', 'description', ...keys]
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${builder}(): unknown option "${key}"; known options: ${known.join(', ')}`)
+    if (!known.includes(key)) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key, known })
   }
   const { autoError = true, schemeName = defaultName, description } = options
-  if (typeof autoError !== 'boolean') throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${builder}(): autoError must be a boolean`)
+  if (typeof autoError !== 'boolean') throw routecraftError('RC_ERR_AUTH_OPTION', 'autoError', { where })
   if (typeof schemeName !== 'string' || !/^[\w.-]+$/.test(schemeName)) {
-    throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${builder}(): schemeName must be a non-empty string of letters, digits, _ . -`)
+    throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeName', { where })
   }
-  if (description !== undefined && typeof description !== 'string') throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${builder}(): description must be a string`)
+  if (description !== undefined && typeof description !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'description', { where })
   return { ...options, autoError, schemeName }
 }
 

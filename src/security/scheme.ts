@@ -10,7 +10,7 @@
  * `openIdConnect`) reads the `Authorization` header. No Fastify import: the request is only
  * read through the dependency context.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { createDependency } from '../declare/dependency.js'
 import type { Dependency, DependencyContext, SecurityRequirement } from '../declare/types.js'
 
@@ -75,33 +75,29 @@ const FLOW_URLS: Record<keyof OAuthFlows, readonly string[]> = {
   authorizationCode: ['authorizationUrl', 'tokenUrl'],
 }
 
-function fail (where: string, message: string): never {
-  throw new RoutecraftError('RC_ERR_AUTH_OPTION', `${where}: ${message}`)
-}
-
 function isRecord (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function checkStrings (value: unknown, keys: readonly string[], where: string, what: string): void {
   for (const key of keys) {
-    if (typeof (value as Record<string, unknown>)[key] !== 'string') fail(where, `${what}.${key} must be a string`)
+    if (typeof (value as Record<string, unknown>)[key] !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeString', { where, option: `${what}.${key}` })
   }
 }
 
 function checkFlows (flows: unknown, where: string): Record<string, unknown> {
-  if (!isRecord(flows) || Object.keys(flows).length === 0) fail(where, 'an oauth2 scheme needs flows, e.g. { password: { tokenUrl: "token" } }')
+  if (!isRecord(flows) || Object.keys(flows).length === 0) throw routecraftError('RC_ERR_AUTH_OPTION', 'flows', { where })
   const out: Record<string, unknown> = {}
   for (const [name, flow] of Object.entries(flows)) {
     const required = FLOW_URLS[name as keyof OAuthFlows] as readonly string[] | undefined
-    if (required === undefined || !Object.hasOwn(FLOW_URLS, name)) fail(where, `unknown OAuth2 flow "${name}"; known flows: ${Object.keys(FLOW_URLS).join(', ')}`)
-    if (!isRecord(flow)) fail(where, `flows.${name} must be an object`)
+    if (required === undefined || !Object.hasOwn(FLOW_URLS, name)) throw routecraftError('RC_ERR_AUTH_OPTION', 'flow', { where, name, known: Object.keys(FLOW_URLS) })
+    if (!isRecord(flow)) throw routecraftError('RC_ERR_AUTH_OPTION', 'flowObject', { where, name })
     checkStrings(flow, required, where, `flows.${name}`)
     for (const key of ['authorizationUrl', 'tokenUrl', 'refreshUrl']) {
-      if (flow[key] !== undefined && typeof flow[key] !== 'string') fail(where, `flows.${name}.${key} must be a string`)
+      if (flow[key] !== undefined && typeof flow[key] !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeString', { where, option: `flows.${name}.${key}` })
     }
     const scopes = flow.scopes ?? {}
-    if (!isRecord(scopes) || Object.values(scopes).some(d => typeof d !== 'string')) fail(where, `flows.${name}.scopes must map scope names to descriptions`)
+    if (!isRecord(scopes) || Object.values(scopes).some(d => typeof d !== 'string')) throw routecraftError('RC_ERR_AUTH_OPTION', 'flowScopes', { where, name })
     out[name] = { ...flow, scopes: { ...scopes } }
   }
   return out
@@ -109,18 +105,18 @@ function checkFlows (flows: unknown, where: string): Record<string, unknown> {
 
 /** The scheme object to document: checked, copied, frozen. */
 function checkScheme (scheme: unknown, where: string): SecuritySchemeObject {
-  if (!isRecord(scheme)) fail(where, 'scheme must be an OpenAPI security scheme object, e.g. { type: "http", scheme: "bearer" }')
-  if (scheme.description !== undefined && typeof scheme.description !== 'string') fail(where, 'scheme.description must be a string')
+  if (!isRecord(scheme)) throw routecraftError('RC_ERR_AUTH_OPTION', 'scheme', { where })
+  if (scheme.description !== undefined && typeof scheme.description !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeString', { where, option: 'scheme.description' })
   const copy: Record<string, unknown> = { ...scheme }
   switch (scheme.type) {
     case 'http':
-      if (typeof scheme.scheme !== 'string' || !TOKEN.test(scheme.scheme)) fail(where, 'an http scheme needs scheme: a token such as "bearer" or "basic"')
-      if (scheme.bearerFormat !== undefined && typeof scheme.bearerFormat !== 'string') fail(where, 'scheme.bearerFormat must be a string')
+      if (typeof scheme.scheme !== 'string' || !TOKEN.test(scheme.scheme)) throw routecraftError('RC_ERR_AUTH_OPTION', 'httpScheme', { where })
+      if (scheme.bearerFormat !== undefined && typeof scheme.bearerFormat !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeString', { where, option: 'scheme.bearerFormat' })
       break
     case 'apiKey':
-      if (scheme.in !== 'header' && scheme.in !== 'query' && scheme.in !== 'cookie') fail(where, 'an apiKey scheme needs in: "header", "query" or "cookie"')
+      if (scheme.in !== 'header' && scheme.in !== 'query' && scheme.in !== 'cookie') throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeySchemeIn', { where })
       if (typeof scheme.name !== 'string' || scheme.name === '' || (scheme.in === 'header' && !TOKEN.test(scheme.name))) {
-        fail(where, `an apiKey scheme needs the name of its ${scheme.in} (a non-empty string${scheme.in === 'header' ? ', a valid header name' : ''})`)
+        throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeySchemeName', { where, in: scheme.in, header: scheme.in === 'header' ? ', a valid header name' : '' })
       }
       break
     case 'oauth2':
@@ -130,7 +126,7 @@ function checkScheme (scheme: unknown, where: string): SecuritySchemeObject {
       checkStrings(scheme, ['openIdConnectUrl'], where, 'scheme')
       break
     default:
-      fail(where, `scheme.type must be "http", "apiKey", "oauth2" or "openIdConnect", got ${JSON.stringify(scheme.type)}`)
+      throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeType', { where, type: scheme.type })
   }
   for (const [key, value] of Object.entries(copy)) if (value === undefined) delete copy[key]
   return Object.freeze(copy) as SecuritySchemeObject
@@ -194,14 +190,14 @@ function readerFor (scheme: SecuritySchemeObject): Reader {
  * ```
  */
 export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependency<Awaited<T>> {
-  if (!isRecord(decl)) fail('securityScheme()', 'takes a declaration object { schemeName, scheme, resolve }')
+  if (!isRecord(decl)) throw routecraftError('RC_ERR_AUTH_OPTION', 'declaration')
   const where = `securityScheme ${typeof decl.schemeName === 'string' ? decl.schemeName : '(unnamed)'}`
-  for (const key of Object.keys(decl)) if (!KEYS.has(key)) fail(where, `unknown option "${key}"; known options: ${[...KEYS].join(', ')}`)
-  if (typeof decl.schemeName !== 'string' || !SCHEME_NAME.test(decl.schemeName)) fail(where, 'schemeName must be a non-empty string of letters, digits, _ . -')
+  for (const key of Object.keys(decl)) if (!KEYS.has(key)) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key, known: KEYS })
+  if (typeof decl.schemeName !== 'string' || !SCHEME_NAME.test(decl.schemeName)) throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeName', { where })
   const scheme = checkScheme(decl.scheme, where)
   const scopes = decl.scopes ?? []
-  if (!Array.isArray(scopes) || scopes.some(s => typeof s !== 'string')) fail(where, 'scopes must be an array of strings')
-  if (typeof decl.resolve !== 'function') fail(where, 'resolve must be a function (credentials, ctx) => value')
+  if (!Array.isArray(scopes) || scopes.some(s => typeof s !== 'string')) throw routecraftError('RC_ERR_AUTH_OPTION', 'scopes', { where })
+  if (typeof decl.resolve !== 'function') throw routecraftError('RC_ERR_AUTH_OPTION', 'resolve', { where })
   const resolve = decl.resolve
   const read = readerFor(scheme)
   const security: SecurityRequirement = Object.freeze({ schemeName: decl.schemeName, scheme, scopes: Object.freeze([...scopes]) })

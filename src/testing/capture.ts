@@ -4,7 +4,7 @@
  * in-memory outbox instead of the network, and answers it as the test says (delivered, 503
  * then delivered, refused). `close()` puts the real `send()` back.
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { kOperation } from '../symbols.js'
 import { sendWebhook, type SendOptions, type SendOutcome, type WebhookRequest } from '../webhooks/send.js'
 import type { WebhookPlugin } from '../plugins/webhook.js'
@@ -138,19 +138,19 @@ function answersOf (outcome: CaptureOutcome): readonly AttemptAnswer[] {
   if (outcome === 'delivered') return [200]
   if (outcome === 'refused') return ['ECONNREFUSED']
   if (!Array.isArray(outcome) || outcome.length === 0 || !outcome.every(validAnswer)) {
-    throw new RoutecraftError('RC_ERR_TESTING_CAPTURE', 'an outcome is "delivered", "refused" or a non-empty list of statuses (100–599) and network error codes such as "ECONNRESET"')
+    throw routecraftError('RC_ERR_TESTING_CAPTURE', 'outcome')
   }
   return outcome
 }
 
 function checkHooks (hooks: readonly unknown[]): AnyHook[] {
-  if (hooks.length === 0) throw new RoutecraftError('RC_ERR_TESTING_CAPTURE', 'captureWebhooks() needs at least one webhook')
+  if (hooks.length === 0) throw routecraftError('RC_ERR_TESTING_CAPTURE', 'none')
   for (const hook of hooks) {
     const op = (hook as Partial<AnyHook> | null)?.[kOperation]
-    if (op?.kind !== 'webhook' || typeof (hook as AnyHook).send !== 'function') throw new RoutecraftError('RC_ERR_TESTING_CAPTURE', 'captureWebhooks() takes plugins made by webhook()')
-    if (captured.has(hook as object)) throw new RoutecraftError('RC_ERR_TESTING_CAPTURE', `webhook ${op.url} is already captured: close() the other outbox first`)
+    if (op?.kind !== 'webhook' || typeof (hook as AnyHook).send !== 'function') throw routecraftError('RC_ERR_TESTING_CAPTURE', 'notWebhook')
+    if (captured.has(hook as object)) throw routecraftError('RC_ERR_TESTING_CAPTURE', 'captured', { url: op.url })
   }
-  if (new Set(hooks).size !== hooks.length) throw new RoutecraftError('RC_ERR_TESTING_CAPTURE', 'the same webhook is listed twice')
+  if (new Set(hooks).size !== hooks.length) throw routecraftError('RC_ERR_TESTING_CAPTURE', 'twice')
   return hooks as AnyHook[]
 }
 

@@ -5,7 +5,7 @@
  * and returns the response with its body parsed and typed from the declaration.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { kOperation } from '../symbols.js'
 import { registryFor } from '../compile/registry.js'
 import type { Operation } from '../declare/types.js'
@@ -113,13 +113,9 @@ async function send (app: FastifyInstance, route: RoutePlugin, input: UncheckedI
 // Building the request
 // ---------------------------------------------------------------------------------------------
 
-function inputError (message: string): RoutecraftError {
-  return new RoutecraftError('RC_ERR_TESTING_INPUT', message)
-}
-
 function operationOf (route: RoutePlugin): Operation {
   const op = (route as Partial<RoutePlugin> | undefined)?.[kOperation]
-  if (op === undefined || op.kind !== 'route') throw new RoutecraftError('RC_ERR_TESTING_ROUTE', 'request() takes a plugin made by route()')
+  if (op === undefined || op.kind !== 'route') throw routecraftError('RC_ERR_TESTING_ROUTE', 'notRoute')
   return op
 }
 
@@ -127,15 +123,15 @@ function operationOf (route: RoutePlugin): Operation {
 function pathOf (app: FastifyInstance, op: Operation, where: string): string {
   const paths = [...new Set(registryFor(app.server).filter(entry => entry.op === op).map(entry => entry.path))]
   if (paths.length === 1) return paths[0] as string
-  if (paths.length === 0) throw new RoutecraftError('RC_ERR_TESTING_ROUTE', `${where} is not registered on this app: register the same route() value you pass to request()`)
-  throw new RoutecraftError('RC_ERR_TESTING_ROUTE', `${where} is registered at ${paths.join(' and ')}: use one route() value per registration`)
+  if (paths.length === 0) throw routecraftError('RC_ERR_TESTING_ROUTE', 'notRegistered', { where })
+  throw routecraftError('RC_ERR_TESTING_ROUTE', 'registeredTwice', { where, paths: paths.join(' and ') })
 }
 
 function methodOf (op: Operation, wanted: string | undefined, loose: boolean, where: string): string {
   if (wanted === undefined) return op.methods[0] as string
   const method = String(wanted).toUpperCase()
   // Another method on purpose (a 404 test) goes through unchecked inputs only.
-  if (!op.methods.includes(method) && !loose) throw inputError(`${where}: the route does not answer ${method}`)
+  if (!op.methods.includes(method) && !loose) throw routecraftError('RC_ERR_TESTING_INPUT', 'method', { where, method })
   return method
 }
 
@@ -146,7 +142,7 @@ function scalar (value: unknown): value is string | number | boolean | bigint {
 function fill (path: string, params: Record<string, unknown> | undefined, where: string): string {
   return path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const value = params === undefined || !Object.hasOwn(params, name) ? undefined : params[name]
-    if (!scalar(value)) throw inputError(`${where}: the path parameter "${name}" needs a string or a number, got ${value === undefined ? 'none' : typeof value}`)
+    if (!scalar(value)) throw routecraftError('RC_ERR_TESTING_INPUT', 'pathParam', { where, name, got: value === undefined ? 'none' : typeof value })
     return encodeURIComponent(String(value))
   })
 }
@@ -158,7 +154,7 @@ function queryString (query: Record<string, unknown> | undefined, where: string)
     const values = Array.isArray(value) ? value : [value]
     for (const one of values as QueryValue[]) {
       if (one === undefined) continue
-      if (one !== null && !scalar(one)) throw inputError(`${where}: the query parameter "${name}" needs strings, numbers or booleans (or an array of them)`)
+      if (one !== null && !scalar(one)) throw routecraftError('RC_ERR_TESTING_INPUT', 'query', { where, name })
       search.append(name, one === null ? '' : String(one))
     }
   }
@@ -170,7 +166,7 @@ function stringsOf (bag: Record<string, unknown>, what: string, where: string): 
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(bag)) {
     if (value === undefined) continue
-    if (!scalar(value)) throw inputError(`${where}: the ${what} "${name}" needs a string or a number`)
+    if (!scalar(value)) throw routecraftError('RC_ERR_TESTING_INPUT', 'scalar', { where, what, name })
     out[name] = String(value)
   }
   return out

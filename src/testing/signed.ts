@@ -3,7 +3,7 @@
  * per the Standard Webhooks spec), and fresh secrets.
  */
 import { randomBytes } from 'node:crypto'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 import { describeIssues, type HasWebhookCodec } from '../webhooks/codec.js'
 import { newWebhookId, signWebhook, type WebhookSecret } from '../webhooks/sign.js'
 import { kUnchecked, type Unchecked } from './unchecked.js'
@@ -58,12 +58,12 @@ export function signedWebhookRequest<T> (hook: HasWebhookCodec<T>, payload: T | 
     body = JSON.stringify((payload as Unchecked<unknown>).value)
   } else {
     const valid = hook.codec.validate(payload)
-    if (!valid.ok) throw new RoutecraftError('RC_ERR_TESTING_INPUT', `signedWebhookRequest: the payload does not match webhook ${hook.codec.name}: ${describeIssues(valid.errors)} (wrap it in unchecked() to sign it anyway)`)
+    if (!valid.ok) throw routecraftError('RC_ERR_TESTING_INPUT', 'payload', { name: hook.codec.name, issues: describeIssues(valid.errors) })
     body = hook.codec.serialize(valid.value)
   }
   const { timestamp = new Date(), id = newWebhookId() } = options
   const seconds = timestamp instanceof Date ? Math.floor(timestamp.getTime() / 1000) : timestamp
-  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new RoutecraftError('RC_ERR_TESTING_INPUT', 'signedWebhookRequest: timestamp must be a Date or whole unix seconds')
+  if (!Number.isSafeInteger(seconds) || seconds < 0) throw routecraftError('RC_ERR_TESTING_INPUT', 'timestamp')
   return {
     headers: {
       'content-type': 'application/json',

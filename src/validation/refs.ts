@@ -6,9 +6,17 @@
  * be resolved (both tools keep `addUsedSchema: false`, as Fastify does).
  */
 import type { TSchema } from '@sinclair/typebox'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 type Json = Record<string, unknown>
+
+/** The codes a schema's checks raise: a route's, or a webhook's (which has no app schemas to refer to). */
+export interface SchemaCodes {
+  readonly schema: 'RC_ERR_ROUTE_SCHEMA' | 'RC_ERR_WEBHOOK_SCHEMA'
+  readonly ref: 'RC_ERR_ROUTE_SCHEMA_REF' | 'RC_ERR_WEBHOOK_SCHEMA'
+}
+export const ROUTE_SCHEMA_CODES: SchemaCodes = { schema: 'RC_ERR_ROUTE_SCHEMA', ref: 'RC_ERR_ROUTE_SCHEMA_REF' }
+export const WEBHOOK_SCHEMA_CODES: SchemaCodes = { schema: 'RC_ERR_WEBHOOK_SCHEMA', ref: 'RC_ERR_WEBHOOK_SCHEMA' }
 
 const LITERAL = new Set(['default', 'examples', 'const', 'enum'])
 
@@ -107,10 +115,10 @@ const escapePointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g
  * `schema` as one self-contained schema: its own sub-schemas with an `$id` and every schema
  * its references need under `$defs`, each `$ref` a local pointer, no `$id` left.
  */
-export function bundle (schema: TSchema): TSchema {
+export function bundle (schema: TSchema, codes = ROUTE_SCHEMA_CODES): TSchema {
   const { found, missing } = externalRefs(schema)
   if (missing.length > 0) {
-    throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA_REF', `${compiling ?? 'a schema'}: $ref "${missing[0] as string}" resolves to no schema; declare a schema with that $id, or add it to the app with app.addSchema() before registering the route`)
+    throw routecraftError(codes.ref, 'unresolved', { where: compiling ?? 'a schema', ref: missing[0] })
   }
   // A root that refers to itself (Type.Recursive) is placed under $defs like the others: a
   // `$ref: '#'` to the root is what fast-json-stringify cannot follow.
@@ -120,7 +128,7 @@ export function bundle (schema: TSchema): TSchema {
     if (typeof rec.$id !== 'string') return
     const before = defs.get(rec.$id)
     if (before === undefined) defs.set(rec.$id, rec)
-    else if (before !== rec && JSON.stringify(before) !== JSON.stringify(rec)) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `two different schemas use $id "${rec.$id}" in one schema; give each its own $id or share one schema object`)
+    else if (before !== rec && JSON.stringify(before) !== JSON.stringify(rec)) throw routecraftError(codes.schema, 'sameId', { id: rec.$id })
   })
   place(schema)
   for (const [id, target] of found) { if (!defs.has(id)) defs.set(id, target); place(target) }

@@ -2,8 +2,8 @@
  * Schemas as Ajv and fast-json-stringify take them.
  */
 import type { TSchema } from '@sinclair/typebox'
-import { RoutecraftError } from '../errors.js'
-import { bundle, compilingForApp, externalRefs, refersById, rememberIds } from './refs.js'
+import { routecraftError } from '../errors.js'
+import { bundle, compilingForApp, externalRefs, refersById, rememberIds, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
 
 
 const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
@@ -20,16 +20,16 @@ const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'arra
  * is not a list of names. An object value is skipped: in a `properties` map, `type` and
  * `required` are property names.
  */
-function checkKeywords (rec: Record<string, unknown>): void {
+function checkKeywords (rec: Record<string, unknown>, code: SchemaCodes['schema']): void {
   const { type, required } = rec
   if (type !== undefined && (typeof type !== 'object' || Array.isArray(type))) {
     const list: unknown[] = Array.isArray(type) ? type : [type]
     if (list.length === 0 || !list.every(t => typeof t === 'string' && TYPES.has(t))) {
-      throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `a schema has type ${JSON.stringify(type)}; JSON Schema types are ${[...TYPES].join(', ')}`)
+      throw routecraftError(code, 'type', { type, known: TYPES })
     }
   }
   if (required !== undefined && (typeof required !== 'object' || Array.isArray(required)) && !(Array.isArray(required) && required.every(r => typeof r === 'string'))) {
-    throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `a schema has required ${JSON.stringify(required)}; required must list property names`)
+    throw routecraftError(code, 'required', { required })
   }
 }
 
@@ -42,7 +42,7 @@ function checkKeywords (rec: Record<string, unknown>): void {
  * declared (compiling it waits for first use). The original object is returned when nothing
  * repeats, so compiled validators stay shared.
  */
-export function prepareSchema (schema: TSchema): Prepared {
+export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Prepared {
   const hit = prepared.get(schema)
   if (hit !== undefined) return hit
   rememberIds(schema)
@@ -53,12 +53,12 @@ export function prepareSchema (schema: TSchema): Prepared {
     if (Array.isArray(node)) { node.forEach(scan); return }
     if (typeof node !== 'object' || node === null) return
     const rec = node as Record<string, unknown>
-    checkKeywords(rec)
+    checkKeywords(rec, codes.schema)
     if (typeof rec.$id === 'string') {
       const text = JSON.stringify(rec)
       const before = seen.get(rec.$id)
       if (before !== undefined) {
-        if (before !== text) throw new RoutecraftError('RC_ERR_ROUTE_SCHEMA', `two different schemas use $id "${rec.$id}" in one schema; give each its own $id or share one schema object`)
+        if (before !== text) throw routecraftError(codes.schema, 'sameId', { id: rec.$id })
         repeats = true
         return
       }
@@ -74,7 +74,7 @@ export function prepareSchema (schema: TSchema): Prepared {
   if (refersById(schema)) {
     // References by $id (Type.Ref to a schema seen or of the app, Type.Recursive): one
     // self-contained schema; a reference that resolves nowhere is RC_ERR_ROUTE_SCHEMA_REF.
-    const result = { schema: bundle(schema), simple: false, references: [...externalRefs(schema).found.values()] }
+    const result = { schema: bundle(schema, codes), simple: false, references: [...externalRefs(schema).found.values()] }
     // Built with one app's shared schemas: that app's alone.
     if (!compilingForApp()) prepared.set(schema, result)
     return result

@@ -21,7 +21,7 @@ const agents = {
 }
 
 function classify (err: unknown): Attempt {
-  if (err instanceof TargetRefusedError) return { error: `refused target: ${err.detail}`, retryable: false }
+  if (err instanceof TargetRefusedError) return { error: err.detail, retryable: false }
   const code = (err as NodeJS.ErrnoException).code
   return { error: `network error: ${code ?? (err as Error).message}`, retryable: true }
 }

@@ -5,7 +5,7 @@
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { RoutecraftError } from '../errors.js'
+import { errorDetail, RoutecraftError } from '../errors.js'
 import { describeIssues } from './codec.js'
 import type { WebhookCodec } from './codec.js'
 import { newWebhookId } from './sign.js'
@@ -270,13 +270,13 @@ export async function prepareDelivery<T> (codec: WebhookCodec<T>, url: string | 
     return fail(`invalid payload: ${detailOf(err)}`)
   }
   const refusal = refuseUrl(target, options.allowPrivateNetwork === true)
-  if (refusal !== undefined) return fail(`refused target: ${refusal}`)
+  if (refusal !== undefined) return fail(errorDetail('RC_ERR_WEBHOOK_TARGET', 'refused', { reason: refusal }))
   if (options.allowPrivateNetwork !== true) {
     try {
       await assertPublicTarget(target, { resolve: options.resolve })
     } catch (err) {
       // A name that does not resolve now may resolve at delivery: only a refusal ends the send.
-      if (err instanceof TargetRefusedError) return fail(`refused target: ${err.detail}`)
+      if (err instanceof TargetRefusedError) return fail(err.detail)
     }
   }
   return {

@@ -3,7 +3,7 @@
  * its timestamp could still pass the tolerance check, so the same signed message cannot be
  * delivered twice (by an attacker who captured it, or by a sender's retry).
  */
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 /**
  * Where seen webhook ids are kept. Synchronous or asynchronous (Redis, a database).
@@ -43,7 +43,7 @@ export interface ReplayStore {
 export function memoryReplayStore (options: { maxEntries?: number; now?: () => number } = {}): ReplayStore {
   const { maxEntries = 100_000, now = Date.now } = options
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION', 'memoryReplayStore: maxEntries must be a positive integer')
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'maxEntries')
   }
   // Insertion order is close to expiry order (one TTL per verifier), so expired entries
   // gather at the front, where `add` sweeps them.

@@ -12,7 +12,7 @@
  * though next to an HTTP request that hardly matters.)
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { RoutecraftError } from '../errors.js'
+import { routecraftError } from '../errors.js'
 
 /**
  * One secret, or several during a rotation (the sender signs with each, the receiver accepts
@@ -40,12 +40,12 @@ const base64Shape = /^[A-Za-z0-9+/]+={0,2}$/
  */
 export function decodeSecret (secret: string): Buffer {
   if (typeof secret !== 'string') {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_SECRET', `a webhook secret must be a string, got ${typeof secret}`)
+    throw routecraftError('RC_ERR_WEBHOOK_SECRET', 'type', { type: typeof secret })
   }
   const encoded = secret.startsWith(prefix) ? secret.slice(prefix.length) : secret
   const key = base64Shape.test(encoded) ? Buffer.from(encoded, 'base64') : undefined
   if (key === undefined || key.length === 0 || key.toString('base64').replace(/=+$/, '') !== encoded.replace(/=+$/, '')) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_SECRET', 'a webhook secret must be "whsec_" followed by base64 (or the bare base64), of at least one byte')
+    throw routecraftError('RC_ERR_WEBHOOK_SECRET', 'format')
   }
   return key
 }
@@ -61,7 +61,7 @@ export function decodeSecret (secret: string): Buffer {
 export function signingKeys (secret: WebhookSecret): Buffer[] {
   const list: readonly string[] = typeof secret === 'string' ? [secret] : secret
   if (!Array.isArray(list) || list.length === 0) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_SECRET', 'a webhook secret is required (a string or a non-empty array of strings)')
+    throw routecraftError('RC_ERR_WEBHOOK_SECRET', 'missing')
   }
   return list.map(decodeSecret)
 }

@@ -13,7 +13,7 @@ import { lookup as dnsLookup } from 'node:dns'
 import type { LookupAddress } from 'node:dns'
 import { isIP } from 'node:net'
 import type { LookupFunction } from 'node:net'
-import { RoutecraftError } from '../errors.js'
+import { errorDetail, RoutecraftError } from '../errors.js'
 
 // ---------------------------------------------------------------------------------------------
 // Addresses
@@ -112,23 +112,23 @@ export function isPrivateAddress (ip: string): boolean {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A webhook target the guard refused. Its `detail` (the message without the code) is what a
- * send outcome reports as `refused target: …`.
+ * A webhook target the guard refused (`RC_ERR_WEBHOOK_TARGET`). Its `detail` (the message
+ * without the code, `refused target: …`) is what a send outcome reports; `reason` is the why.
  *
  * @example
  * ```ts
  * try { await assertPublicTarget(new URL('http://localhost/')) }
- * catch (err) { if (err instanceof TargetRefusedError) console.log(err.detail) }
+ * catch (err) { if (err instanceof TargetRefusedError) console.log(err.reason) }
  * ```
  */
 export class TargetRefusedError extends RoutecraftError {
   override name = 'TargetRefusedError'
-  /** Why the target is refused, without the `refused target: ` of the message. */
-  override readonly detail: string
+  /** Why the target is refused: `localhost resolves to 127.0.0.1, a private, loopback or reserved address`. */
+  readonly reason: string
 
-  constructor (detail: string) {
-    super('RC_ERR_WEBHOOK_TARGET', `refused target: ${detail}`)
-    this.detail = detail
+  constructor (reason: string) {
+    super('RC_ERR_WEBHOOK_TARGET', errorDetail('RC_ERR_WEBHOOK_TARGET', 'refused', { reason }))
+    this.reason = reason
   }
 }
 

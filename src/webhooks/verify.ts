@@ -11,7 +11,7 @@ import { describeIssues } from './codec.js'
 import type { HasWebhookCodec, ValidationIssue } from './codec.js'
 import type { ReplayStore } from './replay-store.js'
 import { signingKeys, verifySignature } from './sign.js'
-import { RoutecraftError } from '../errors.js'
+import { errorDetail, RoutecraftError, routecraftError } from '../errors.js'
 
 /**
  * Why a received webhook was rejected.
@@ -42,7 +42,7 @@ export class WebhookVerificationError extends RoutecraftError {
   readonly errors: ValidationIssue[]
 
   constructor (reason: VerificationFailure, message: string, errors: ValidationIssue[] = []) {
-    super('RC_ERR_WEBHOOK_VERIFY', `${reason}: ${message}`)
+    super('RC_ERR_WEBHOOK_VERIFY', errorDetail('RC_ERR_WEBHOOK_VERIFY', 'failed', { reason, problem: message }))
     this.reason = reason
     this.errors = errors
   }
@@ -124,10 +124,10 @@ export async function verifyWebhook<T> (hook: HasWebhookCodec<T>, rawBody: strin
   signingKeys(secret)
   const { replayStore, toleranceSeconds = 300, now = Date.now } = options
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds > 0) || !Number.isFinite(toleranceSeconds)) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION', 'verifyWebhook: toleranceSeconds must be a positive number')
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'tolerance')
   }
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
-    throw new RoutecraftError('RC_ERR_WEBHOOK_OPTION', 'verifyWebhook: rawBody must be the body as received (a string or bytes), not a parsed value')
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'rawBody')
   }
 
   const header = readHeaders(headers)

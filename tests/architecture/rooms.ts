@@ -24,7 +24,8 @@ export interface Room {
 const PUBLIC = ['errors', 'symbols', 'declare', 'validation', 'responses', 'security', 'webhooks', 'openapi', 'compile', 'plugins']
 
 export const rooms: Readonly<Record<string, Room>> = {
-  errors: { may: [], fastify: 'no' }, // a leaf
+  errors: { may: ['error-messages'], fastify: 'no' }, // a leaf with its table of codes and messages
+  'error-messages': { may: [], fastify: 'no' }, // a leaf: the table errors builds its errors from
   symbols: { may: [], fastify: 'no' }, // a leaf
   declare: { may: ['errors', 'symbols'], types: ['responses'], fastify: 'types' }, // declarations → Operation records: pure data
   validation: { may: ['errors'], fastify: 'no' }, // Ajv, schema preparation, FastAPI's error shape

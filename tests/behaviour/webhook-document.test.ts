@@ -311,11 +311,11 @@ t.test('invalid names throw RC_ERR_WEBHOOK_NAME', async t => {
 })
 
 t.test('other misuse is refused at declaration', async t => {
-  t.throws(() => webhook({ name: 'x', url: '/x' } as never), { code: 'RC_ERR_ROUTE_OPTION' }, 'url is not a webhook option')
-  t.throws(() => webhook({ name: 'x', handler: () => 1 } as never), { code: 'RC_ERR_ROUTE_OPTION' }, 'nor is handler')
-  t.throws(() => webhook({ name: 'x', method: 'FETCH' as never }), { code: 'RC_ERR_ROUTE_METHOD' })
-  t.throws(() => webhook({ name: 'x', body: { type: 'object' } as never }), { code: 'RC_ERR_ROUTE_SCHEMA' })
-  t.throws(() => webhook({ name: 'x', openapiExtra: [] as never }), { code: 'RC_ERR_ROUTE_OPTION' })
+  t.throws(() => webhook({ name: 'x', url: '/x' } as never), { code: 'RC_ERR_WEBHOOK_OPTION' }, 'url is not a webhook option')
+  t.throws(() => webhook({ name: 'x', handler: () => 1 } as never), { code: 'RC_ERR_WEBHOOK_OPTION' }, 'nor is handler')
+  t.throws(() => webhook({ name: 'x', method: 'FETCH' as never }), { code: 'RC_ERR_WEBHOOK_METHOD' })
+  t.throws(() => webhook({ name: 'x', body: { type: 'object' } as never }), { code: 'RC_ERR_WEBHOOK_SCHEMA' })
+  t.throws(() => webhook({ name: 'x', openapiExtra: [] as never }), { code: 'RC_ERR_WEBHOOK_OPTION' })
 })
 
 t.test('the plugin carries the event name', async t => {

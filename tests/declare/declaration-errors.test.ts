@@ -149,10 +149,19 @@ t.test('OpenAPI metadata', async t => {
   t.doesNotThrow(() => route(decl({ tags: [], deprecated: false, includeInSchema: true, generateOperationId: () => 'x', openapiExtra: {}, operationId: 'x' })))
 })
 
-t.test('webhooks share the metadata checks', async t => {
+t.test('webhooks share the metadata checks, under codes of their own', async t => {
   fails(t, [
-    ['webhook tags not an array', () => webhook({ name: 'evt', tags: 'x' } as never), 'RC_ERR_ROUTE_OPTION', /^RC_ERR_ROUTE_OPTION: webhook evt: tags must be an array of strings$/],
-    ['webhook method unknown', () => webhook({ name: 'evt', method: 'FETCH' } as never), 'RC_ERR_ROUTE_METHOD', /webhook evt: unknown HTTP method "FETCH"/],
+    ['webhook tags not an array', () => webhook({ name: 'evt', tags: 'x' } as never), 'RC_ERR_WEBHOOK_OPTION', /^RC_ERR_WEBHOOK_OPTION: webhook evt: tags must be an array of strings$/],
+    ['webhook unknown option', () => webhook({ name: 'evt', url: '/evt' } as never), 'RC_ERR_WEBHOOK_OPTION', /^RC_ERR_WEBHOOK_OPTION: webhook evt: unknown option "url"; known options: name, /],
+    ['webhook summary not a string', () => webhook({ name: 'evt', summary: 1 } as never), 'RC_ERR_WEBHOOK_OPTION', /^RC_ERR_WEBHOOK_OPTION: webhook evt: summary must be a string$/],
+    ['webhook method unknown', () => webhook({ name: 'evt', method: 'FETCH' } as never), 'RC_ERR_WEBHOOK_METHOD', /^RC_ERR_WEBHOOK_METHOD: webhook evt: unknown HTTP method "FETCH"; use one of GET, HEAD, /],
+    ['webhook no method', () => webhook({ name: 'evt', method: [] } as never), 'RC_ERR_WEBHOOK_METHOD', /webhook evt: method must name at least one HTTP method/],
+    ['webhook body not TypeBox', () => webhook({ name: 'evt', body: { type: 'object' } } as never), 'RC_ERR_WEBHOOK_SCHEMA', /^RC_ERR_WEBHOOK_SCHEMA: webhook evt: body must be a TypeBox schema/],
+    ['webhook body with an unknown type', () => webhook({ name: 'evt', body: Type.Unsafe({ type: 'text' }) }), 'RC_ERR_WEBHOOK_SCHEMA', /^RC_ERR_WEBHOOK_SCHEMA: a schema has type "text"; JSON Schema types are string, /],
+    ['webhook body with a $ref to nothing', () => webhook({ name: 'evt', body: Type.Object({ a: Type.Ref('NoSuchWebhookSchema') }) }), 'RC_ERR_WEBHOOK_SCHEMA', /\$ref "NoSuchWebhookSchema" resolves to no schema/],
+    ['webhook responses key', () => webhook({ name: 'evt', responses: { 299.5: { description: 'x' } } } as never), 'RC_ERR_WEBHOOK_STATUS', /^RC_ERR_WEBHOOK_STATUS: webhook evt: responses key "299.5" is not a status code/],
+    ['webhook responses not an object', () => webhook({ name: 'evt', responses: 'x' } as never), 'RC_ERR_WEBHOOK_OPTION', /responses must be an object keyed by status code/],
+    ['webhook response schema', () => webhook({ name: 'evt', responses: { 200: { description: 'x', schema: {} } } } as never), 'RC_ERR_WEBHOOK_SCHEMA', /responses\[200\]\.schema must be a TypeBox schema/],
   ])
 })
 

@@ -7,7 +7,7 @@ import t from 'tap'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { errorCodes, errorKind, RoutecraftError } from '../../src/errors.js'
+import { errorCodes, errorDetail, errorKind, routecraftError, RoutecraftError } from '../../src/errors.js'
 import * as api from '../../src/index.js'
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
@@ -122,4 +122,41 @@ t.test('every code is raised by at least one test', async t => {
   // A test may also expect a code inside a message pattern (`/RC_ERR_X: …/`).
   const inPatterns = new Set(sources.flatMap(s => [...s.text.matchAll(/\/(RC_ERR_[A-Z0-9_]+):/g)].map(m => m[1] as string)))
   t.same(known.filter(code => !asserted.has(code) && !inPatterns.has(code)), [], 'codes no test expects')
+})
+
+t.test('messages live in the registry: src/ builds no message of its own', async t => {
+  const files = (await sourceFiles(join(repo, 'src'))).filter(f => !f.endsWith(join('src', 'errors.ts')))
+  const sources = await Promise.all(files.map(async file => ({ file: relative(repo, file), text: await readFile(file, 'utf8') })))
+  const built = sources.filter(s => /new RoutecraftError\s*\(/.test(s.text)).map(s => s.file)
+  t.same(built, [], 'files that construct a RoutecraftError with a message of their own instead of routecraftError()')
+  const assembled = sources.filter(s => /super\(\s*'RC_ERR_[A-Z0-9_]+',\s*[`'"]/.test(s.text)).map(s => s.file)
+  t.same(assembled, [], 'subclasses that pass a message of their own instead of errorDetail()')
+  // Every message of the table is used somewhere (by its name), so none is dead text.
+  const all = sources.map(s => s.text).join('\n')
+  const table = await readFile(join(repo, 'src', 'error-messages.ts'), 'utf8')
+  const names = new Set([...table.matchAll(/^ {2,4}(\w+): '/gm)].map(m => m[1] as string))
+  t.ok(names.size > 50, 'the message names were read')
+  t.same([...names].filter(name => !all.includes(`'${name}'`)), [], 'messages no source raises')
+})
+
+t.test('a message is its template with the values filled in', async t => {
+  t.equal(errorDetail('RC_ERR_ROUTE_URL', 'start', { where: 'route GET x', url: 'x' }), 'route GET x: url must be a string starting with "/", got "x"', 'json')
+  t.equal(errorDetail('RC_ERR_ROUTE_METHOD', 'unknown', { where: 'w', method: 1, known: new Set(['GET', 'POST']) }), 'w: unknown HTTP method 1; use one of GET, POST', 'list')
+  t.equal(errorDetail('RC_ERR_ROUTE_URL', 'start', { where: 'w', url: undefined }), 'w: url must be a string starting with "/", got undefined', 'undefined has no JSON form')
+  t.equal(errorDetail('RC_ERR_TESTING_CAPTURE', 'none'), 'captureWebhooks() needs at least one webhook', 'a message without values')
+  const err = routecraftError('RC_ERR_ROUTE_PATH_PARAM', 'twice', { where: 'route GET /a/{id}/{id}', name: 'id' })
+  t.ok(err instanceof RoutecraftError)
+  t.equal(err.message, 'RC_ERR_ROUTE_PATH_PARAM: route GET /a/{id}/{id}: path parameter "id" appears twice')
+  t.equal(err.detail, 'route GET /a/{id}/{id}: path parameter "id" appears twice')
+  t.equal(err.kind, 'declaration')
+  // The values a template names are required, and only a code's own messages exist (checked by tsc).
+  const typeChecks = (): unknown[] => [
+    // @ts-expect-error: `name` is missing
+    routecraftError('RC_ERR_ROUTE_PATH_PARAM', 'twice', { where: 'w' }),
+    // @ts-expect-error: RC_ERR_ROUTE_URL has no message 'twice'
+    routecraftError('RC_ERR_ROUTE_URL', 'twice', { where: 'w', name: 'n' }),
+    // @ts-expect-error: a message with values needs them
+    routecraftError('RC_ERR_ROUTE_URL', 'start'),
+  ]
+  t.type(typeChecks, 'function')
 })

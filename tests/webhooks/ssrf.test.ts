@@ -83,12 +83,18 @@ t.test('assertPublicTarget', async t => {
 
   const mixed = stub([{ address: '93.184.216.34', family: 4 }, { address: '10.1.2.3', family: 4 }])
   await t.rejects(assertPublicTarget(new URL('https://hooks.example.com/'), { resolve: mixed }),
-    { name: 'TargetRefusedError', detail: 'hooks.example.com resolves to 10.1.2.3, a private, loopback or reserved address' }, 'ANY private address refuses')
-  await t.rejects(assertPublicTarget(new URL('https://nothing.example/'), { resolve: stub([]) }), { name: 'TargetRefusedError', detail: /resolved to no address/ })
+    {
+      name: 'TargetRefusedError',
+      code: 'RC_ERR_WEBHOOK_TARGET',
+      reason: 'hooks.example.com resolves to 10.1.2.3, a private, loopback or reserved address',
+      detail: 'refused target: hooks.example.com resolves to 10.1.2.3, a private, loopback or reserved address',
+      message: 'RC_ERR_WEBHOOK_TARGET: refused target: hooks.example.com resolves to 10.1.2.3, a private, loopback or reserved address',
+    }, 'ANY private address refuses')
+  await t.rejects(assertPublicTarget(new URL('https://nothing.example/'), { resolve: stub([]) }), { name: 'TargetRefusedError', reason: /resolved to no address/ })
   const dnsDown = Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' })
   await t.rejects(assertPublicTarget(new URL('https://gone.example/'), { resolve: stub(dnsDown) }), { code: 'ENOTFOUND' },
     'DNS failures are not refusals')
-  await t.rejects(assertPublicTarget(new URL('http://localhost:3000/')), { name: 'TargetRefusedError', detail: /localhost resolves to/ }, 'real DNS: localhost')
+  await t.rejects(assertPublicTarget(new URL('http://localhost:3000/')), { name: 'TargetRefusedError', reason: /^localhost resolves to/ }, 'real DNS: localhost')
 })
 
 function call (lookup: ReturnType<typeof publicOnlyLookup>, host: string, options: LookupOptions): Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family: unknown }> {
