@@ -28,6 +28,7 @@ import { verifyWebhook, webhook } from '../src/index.js'
 import { prepareDelivery } from '../src/webhooks/index.js'
 import { deliveryWorker, queueDispatcher } from '../src/bullmq/index.js'
 import { startRedis } from '../tests/bullmq/redis-server.js'
+import { prng } from '../tests/support/webhook-faults.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const INTEGRITY_KEY = 'fault-run-integrity-key-0123456789abcdef'
@@ -44,17 +45,6 @@ const faultEvent = webhook({ name: 'queue-fault-event', body: Event })
 type Message =
   | { type: 'produced'; producer: number; queued: number; retries: number }
   | { type: 'delivered'; worker: number; count: number; first: number; last: number }
-
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Child roles

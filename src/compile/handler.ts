@@ -16,6 +16,7 @@ import { Context, RawBodyContext, parseCookies } from './context.js'
 import { routecraftErrorHandler } from './error-handler.js'
 import { guarded, openTeardown } from './teardown.js'
 import type { Operation } from '../declare/types.js'
+import { hasNoBody } from '../common/http.js'
 
 const NOT_FOUND = new HttpError(404, 'Not Found')
 // With the charset, as Fastify sends JSON; Fastify then has nothing to append.
@@ -52,7 +53,7 @@ export function makeHandler (
   const defaultStatus = op.status
   const userHandler = op.handler as (ctx: Context) => unknown
   const ContextClass = op.rawBody ? RawBodyContext : Context
-  const isEmpty = (status: number): boolean => status === 204 || status === 304 || status < 200
+  const isEmpty = hasNoBody
   const serializerFor = (status: number): Serializer | undefined => isEmpty(status) ? undefined : byStatus.get(status) ?? fallback
   // Decided once for the declared status; only a status changed through ctx.response is looked up.
   const defaultSerializer = serializerFor(defaultStatus)

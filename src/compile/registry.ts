@@ -4,7 +4,8 @@
  * encapsulated context of one Fastify app shares `fastify.server`), and the document is built
  * from this list. So a route registered before `openapi()` is never silently missing.
  */
-import type { RegistryEntry } from '../declare/types.js'
+import type { Operation, RegistryEntry } from '../declare/types.js'
+import { kOperation } from '../symbols.js'
 
 export type { RegistryEntry }
 
@@ -18,4 +19,15 @@ export function registryFor (key: object): RegistryEntry[] {
     registries.set(key, list)
   }
   return list
+}
+
+/**
+ * Marks a route or webhook plugin: its Operation (for the testing client and openapi()), and
+ * its name, which Fastify would otherwise derive by scanning require.cache, once per plugin at
+ * start-up.
+ */
+export function markPlugin (plugin: object, op: Operation, name: string): void {
+  Object.defineProperty(plugin, kOperation, { value: op })
+  Object.defineProperty(plugin, 'name', { value: name })
+  Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: name })
 }

@@ -18,7 +18,7 @@ import type { RoutecraftError } from '../errors.js'
 import { mergePartSchemas, planDependencies, planSecurity, type DependencyPlan } from './deps.js'
 import { scopeDependencies } from './scope.js'
 import { serializeJson } from '../responses/serialize.js'
-import { registryFor } from './registry.js'
+import { markPlugin, registryFor } from './registry.js'
 import { toOpenApiPath } from '../declare/url.js'
 import { bodyKind, configureBodyParsers } from './body.js'
 import { addToGroup } from './group.js'
@@ -152,10 +152,7 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
       registryFor(context.server).push({ op, path: toOpenApiPath(context.prefix + op.url), inputs, security, refs: [...refs.values()] })
     })
   }
-  Object.defineProperty(plugin, kOperation, { value: op, enumerable: false })
-  Object.defineProperty(plugin, 'name', { value: `routecraft ${op.methods.join(',')} ${op.url}` })
-  // Fastify otherwise derives a plugin's name by scanning require.cache, once per route at start-up.
-  Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: plugin.name })
+  markPlugin(plugin, op, `routecraft ${op.methods.join(',')} ${op.url}`)
   // No context of its own: the route joins the one its scope shares (see group.ts).
   Object.defineProperty(plugin, Symbol.for('skip-override'), { value: true })
   return plugin as unknown as RoutePlugin

@@ -4,6 +4,8 @@
  */
 import { Kind, type TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
+import { describeValue, isRecord, unknownKey } from '../common/objects.js'
+import { isStatus } from '../common/http.js'
 import type { ResponseSpec } from './types.js'
 
 export const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'])
@@ -40,7 +42,7 @@ export function isTypeBox (value: unknown): value is TSchema {
 export function checkSchema (value: unknown, slot: string, where: string, object = false, codes = ROUTE_CODES): TSchema | undefined {
   if (value === undefined) return undefined
   if (!isTypeBox(value)) {
-    throw routecraftError(codes.schema, 'notTypeBox', { where, slot, got: describe(value) })
+    throw routecraftError(codes.schema, 'notTypeBox', { where, slot, got: isRecord(value) ? 'a plain object (wrap JSON schemas with Type.Unsafe())' : describeValue(value) })
   }
   if (object && (value.type !== 'object' || typeof value.properties !== 'object' || value.properties === null)) {
     throw routecraftError(codes.schema, 'notObject', { where, slot, part: PARTS[slot] ?? 'cookie' })
@@ -50,19 +52,13 @@ export function checkSchema (value: unknown, slot: string, where: string, object
 
 const PARTS: Readonly<Record<string, string>> = { params: 'path parameter', query: 'query parameter', headers: 'header' }
 
-function describe (value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'a plain object (wrap JSON schemas with Type.Unsafe())'
-  return typeof value
-}
 
 /**
  * Throws unless `value` is a final status code, an integer from 200 to 599: a 1xx status is
  * interim, and a route answering one would leave its clients waiting for the final answer.
  */
 export function checkStatus (value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 599) {
+  if (!isStatus(value, 200)) {
     throw routecraftError('RC_ERR_ROUTE_STATUS', 'final', { where, status: value })
   }
   return value
@@ -70,9 +66,8 @@ export function checkStatus (value: unknown, where: string): number {
 
 /** Throws on option keys the declaration does not know (typos such as `respone`). */
 export function checkKeys (decl: object, allowed: ReadonlySet<string>, where: string, code: CheckCodes['option'] | 'RC_ERR_DEPENDENCY_SHAPE'): void {
-  for (const key of Object.keys(decl)) {
-    if (!allowed.has(key)) throw routecraftError(code, 'unknown', { where, key, known: allowed })
-  }
+  const unknown = unknownKey(decl, allowed)
+  if (unknown !== undefined) throw routecraftError(code, 'unknown', { where, key: unknown, known: allowed })
 }
 
 const STATUS_KEY = /^([1-5]\d\d|[1-5]XX|default)$/
@@ -80,7 +75,7 @@ const STATUS_KEY = /^([1-5]\d\d|[1-5]XX|default)$/
 /** Normalizes `responses`: keys are status codes, `1XX`–`5XX` or `default`. */
 export function checkResponses (value: unknown, where: string, codes = ROUTE_CODES): Record<string, ResponseSpec> {
   if (value === undefined) return {}
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isRecord(value)) {
     throw routecraftError(codes.option, 'responses', { where })
   }
   const out: Record<string, ResponseSpec> = {}

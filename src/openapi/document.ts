@@ -13,6 +13,8 @@ import { checkOperationIds, operationName, type OperationIds, type OperationIdSt
 import { SchemaComponents } from './schema.js'
 import { cleanDescription } from './docstring.js'
 import type { RegistryEntry } from '../declare/types.js'
+import { hasNoBody } from '../common/http.js'
+import { defineOwn } from '../common/objects.js'
 
 type Json = Record<string, unknown>
 
@@ -69,7 +71,7 @@ function responsesOf (entry: RegistryEntry, components: SchemaComponents): { res
   const { op } = entry
   const responses: Json = {}
   const main = String(op.status)
-  const noBody = op.status === 204 || op.status === 304 || op.status < 200
+  const noBody = hasNoBody(op.status)
   responses[main] = noBody
     ? { description: 'Successful Response' }
     : { description: 'Successful Response', content: { 'application/json': { schema: op.response === undefined ? {} : mediaSchema(op.response, components) } } }
@@ -123,7 +125,7 @@ function convertEmbedded (value: unknown, components: SchemaComponents): unknown
   if (Kind in value) return components.convert(value)
   const out: Json = {}
   for (const key of Object.keys(value)) {
-    Object.defineProperty(out, key, { value: convertEmbedded((value as Json)[key], components), enumerable: true, writable: true, configurable: true })
+    defineOwn(out, key, convertEmbedded((value as Json)[key], components))
   }
   return out
 }

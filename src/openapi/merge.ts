@@ -31,32 +31,10 @@
  *   inputs.
  */
 
+import { defineOwn as define, isPlainObject } from '../common/objects.js'
+
 /** Keys of `extra` that are never copied (see the module comment). */
 const unsafeKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
-
-/**
- * Whether `v` is a plain object: an object whose prototype is `Object.prototype` or `null`
- * (object literals, `JSON.parse` output, `Object.create(null)`). Arrays, dates, maps and
- * class instances are not.
- *
- * @example
- * ```ts
- * isPlainObject({ a: 1 })            // true
- * isPlainObject(Object.create(null)) // true
- * isPlainObject([1])                 // false
- * isPlainObject(new Date())          // false
- * ```
- */
-export function isPlainObject (v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false
-  const proto: unknown = Object.getPrototypeOf(v)
-  return proto === Object.prototype || proto === null
-}
-
-/** Creates an own data property whatever the key, bypassing any setter (`__proto__`'s). */
-function define (target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-}
 
 /**
  * A deep copy of plain objects and arrays. `fromExtra` applies the rules for user input:

@@ -4,6 +4,7 @@
  * conversion serves routes and webhooks. Pure: no Fastify import.
  */
 import { routecraftError } from '../errors.js'
+import { defineOwn as define, isRecord as isObject } from '../common/objects.js'
 
 type Json = Record<string, unknown>
 
@@ -12,9 +13,6 @@ const ONE_KEYS = new Set(['items', 'additionalProperties', 'not', 'if', 'then', 
 const LIST_KEYS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems'])
 const DROP_KEYS = new Set(['$id', '$schema'])
 
-function isObject (v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /** A plain JSON copy of a literal value (`default`, `examples`, `const`, `enum`). */
 function copyLiteral (value: unknown): unknown {
@@ -27,10 +25,6 @@ function copyLiteral (value: unknown): unknown {
   return value
 }
 
-/** Sets an own data property, whatever the key (`__proto__` included), never a prototype. */
-function define (target: Json, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
-}
 
 /** Collects `components.schemas` while converting the schemas of one document. */
 export class SchemaComponents {

@@ -7,12 +7,11 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import { kOperation } from '../symbols.js'
 import { declareWebhook, type WebhookDeclaration } from '../declare/webhook.js'
 import type { Operation } from '../declare/types.js'
-import { compileBodyValidator, compileSerializer, type BodyCheck } from '../validation/validate.js'
+import { compileBodyValidator, compileSerializer, validateCopy, type BodyCheck, type ValidationResult } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
 import { WEBHOOK_SCHEMA_CODES } from '../validation/refs.js'
-import { toIssues } from '../validation/issues.js'
 import { serializeJson } from '../responses/serialize.js'
-import { registryFor } from '../compile/registry.js'
+import { markPlugin, registryFor } from '../compile/registry.js'
 import type { SendOptions, SendOutcome } from '../webhooks/job.js'
 import type { WebhookCodec } from '../webhooks/codec.js'
 
@@ -43,13 +42,7 @@ function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T>
   let serialize: ((value: unknown) => string) | undefined
   return {
     name,
-    validate (value) {
-      // Validate a copy: validation removes undeclared fields and fills defaults.
-      let copy: unknown
-      try { copy = structuredClone(value) } catch { return { ok: false, errors: [{ type: 'value_error', loc: [], msg: 'Value error, the payload cannot be cloned (functions or class instances with private state)', input: null }] } }
-      const result = (check ??= compileBodyValidator(body))(copy)
-      return result.ok ? { ok: true, value: result.value as T } : { ok: false, errors: toIssues(result.errors, [], { value }) }
-    },
+    validate: value => validateCopy(check ??= compileBodyValidator(body), value, 'refuse') as ValidationResult<T>,
     serialize: value => (serialize ??= compileSerializer(body))(value),
   }
 }
@@ -73,10 +66,7 @@ export function webhook<B extends TSchema | undefined = undefined> (decl: Webhoo
   const plugin = async function routecraftWebhook (fastify: FastifyInstance): Promise<void> {
     registryFor(fastify.server).push({ op: operation, path: name, inputs: {}, security: [] })
   }
-  Object.defineProperty(plugin, kOperation, { value: operation })
-  Object.defineProperty(plugin, 'name', { value: `routecraft webhook ${name}` })
-  // Fastify otherwise derives a plugin's name by scanning require.cache, once per route at start-up.
-  Object.defineProperty(plugin, Symbol.for('fastify.display-name'), { value: plugin.name })
+  markPlugin(plugin, operation, `routecraft webhook ${name}`)
   return Object.assign(plugin, {
     event: name,
     codec,

@@ -6,6 +6,7 @@
  * here makes the caller answer a clean 500 instead of Fastify's own error body.
  */
 import { assertHeaderValue, headerKey } from './http-fields.js'
+import { isStatus } from '../common/http.js'
 
 /** What an `HttpError` answers; `undefined` from {@link httpErrorAnswer} when it cannot be sent. */
 export interface ErrorAnswer {
@@ -32,7 +33,7 @@ export const INTERNAL_ERROR_BODY = '{"detail":"Internal Server Error"}'
  */
 export function httpErrorAnswer (status: unknown, detail: unknown, headers: unknown): ErrorAnswer | undefined {
   try {
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) return undefined
+    if (!isStatus(status, 400)) return undefined
     const checked: Array<readonly [string, string]> = []
     for (const [name, value] of Object.entries(headers as object)) checked.push([headerKey(name), assertHeaderValue(name, value)])
     const body = JSON.stringify({ detail })

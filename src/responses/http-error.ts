@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import { routecraftError } from '../errors.js'
 import { assertHeaderName, assertHeaderValue } from './http-fields.js'
+import { isStatus } from '../common/http.js'
 
 // ---------------------------------------------------------------------------------------------
 // HttpError
@@ -27,7 +28,7 @@ export class HttpError extends Error {
   readonly headers: Readonly<Record<string, string>>
 
   constructor (status: number, detail?: unknown, headers?: Record<string, string>) {
-    if (!Number.isInteger(status) || status < 400 || status > 599) {
+    if (!isStatus(status, 400)) {
       throw routecraftError('RC_ERR_RESPONSE_STATUS', 'httpError', { status })
     }
     super(typeof detail === 'string' ? detail : `HTTP ${status}`)

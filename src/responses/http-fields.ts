@@ -10,6 +10,8 @@
  */
 
 import { routecraftError } from '../errors.js'
+import { describeValue as describe, unknownKey } from '../common/objects.js'
+import { HTTP_TOKEN } from '../common/http.js'
 
 // ---------------------------------------------------------------------------------------------
 // Message helpers
@@ -20,18 +22,11 @@ function quote (text: string, max = 40): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text)
 }
 
-function describe (value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
-}
 
 // ---------------------------------------------------------------------------------------------
 // Headers
 // ---------------------------------------------------------------------------------------------
 
-// RFC 9110 token; the same test as node:http's checkIsHttpToken (validateHeaderName).
-const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // What node:http's checkInvalidHeaderChar (validateHeaderValue) refuses: CTLs except HTAB (so
 // CR, LF and NUL), DEL, and anything above U+00FF, which Latin-1 cannot carry.
 const forbiddenValueChar = /[^\t\x20-\x7e\x80-\xff]/
@@ -70,7 +65,8 @@ export function headerKey (name: unknown): string {
   } else {
     throw routecraftError('RC_ERR_RESPONSE_HEADER', 'nameType', { got: describe(name) })
   }
-  if (!token.test(name)) {
+  // RFC 9110 token; the same test as node:http's checkIsHttpToken (validateHeaderName).
+  if (!HTTP_TOKEN.test(name)) {
     throw routecraftError('RC_ERR_RESPONSE_HEADER', 'token', { name: quote(name) })
   }
   const key = name.toLowerCase()
@@ -199,7 +195,7 @@ const knownCookieNames = new Set<string>()
 export function assertCookie (name: unknown, value: unknown, options?: CookieOptions): void {
   if (typeof name !== 'string') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'nameType', { got: describe(name) })
   const known = knownCookieNames.has(name)
-  if (!known && !token.test(name)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'name', { name: quote(name) })
+  if (!known && !HTTP_TOKEN.test(name)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'name', { name: quote(name) })
   if (typeof value !== 'string') throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'valueType', { name: quote(name), got: describe(value) })
   // String.prototype.isWellFormed exists from Node 20; TypeScript's ES2023 lib does not know it.
   if (!(value as string & { isWellFormed: () => boolean }).isWellFormed()) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'surrogate', { name: quote(name) })
@@ -212,9 +208,8 @@ export function assertCookie (name: unknown, value: unknown, options?: CookieOpt
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'options', { name: quote(name), got: describe(options) })
   }
-  for (const key of Object.keys(options)) {
-    if (!cookieOptionKeys.has(key)) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'unknown', { name: quote(name), key: quote(key), known: cookieOptionKeys })
-  }
+  const unknown = unknownKey(options, cookieOptionKeys)
+  if (unknown !== undefined) throw routecraftError('RC_ERR_RESPONSE_COOKIE', 'unknown', { name: quote(name), key: quote(unknown), known: cookieOptionKeys })
   checkCookieOptions(name, options)
   checkPrefixes(name, options)
 }

@@ -8,6 +8,7 @@
  */
 
 import { routecraftError } from '../errors.js'
+import { defineOwn } from '../common/objects.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types and limits
@@ -185,7 +186,7 @@ function encodeEntries (entries: Iterable<[unknown, unknown]>, state: State): { 
     if (encoded === undefined || (encoded === null && state.excludeNone)) continue
     if (name === '__proto__') {
       // Assignment would call the inherited __proto__ setter and change the prototype.
-      Object.defineProperty(out, name, { value: encoded, enumerable: true, writable: true, configurable: true })
+      defineOwn(out, name, encoded)
     } else {
       out[name] = encoded
     }

@@ -2,6 +2,7 @@
  * The statuses a response may end with.
  */
 import { routecraftError } from '../errors.js'
+import { isStatus } from '../common/http.js'
 
 /**
  * Throws `RC_ERR_RESPONSE_STATUS` unless `value` is a final status, an integer from 200 to
@@ -15,7 +16,7 @@ import { routecraftError } from '../errors.js'
  * ```
  */
 export function assertFinalStatus (value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 200 || value > 599) {
+  if (!isStatus(value, 200)) {
     throw routecraftError('RC_ERR_RESPONSE_STATUS', 'final', { got: typeof value === 'number' ? value : typeof value })
   }
   return value

@@ -4,6 +4,7 @@
  * when the guard is declared, never a surprise at request time.
  */
 import { routecraftError } from '../errors.js'
+import { unknownKey } from '../common/objects.js'
 
 /** What every security builder accepts. */
 export interface CommonAuthOptions {
@@ -21,10 +22,9 @@ export function checkAuthOptions<O extends CommonAuthOptions> (options: O, keys:
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw routecraftError('RC_ERR_AUTH_OPTION', 'options', { where })
   }
-  const known = ['autoError', 'schemeName', 'description', ...keys]
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key, known })
-  }
+  const known = new Set(['autoError', 'schemeName', 'description', ...keys])
+  const unknown = unknownKey(options, known)
+  if (unknown !== undefined) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key: unknown, known })
   const { autoError = true, schemeName = defaultName, description } = options
   if (typeof autoError !== 'boolean') throw routecraftError('RC_ERR_AUTH_OPTION', 'autoError', { where })
   if (typeof schemeName !== 'string' || !/^[\w.-]+$/.test(schemeName)) {

@@ -11,6 +11,8 @@
  * read through the dependency context.
  */
 import { routecraftError } from '../errors.js'
+import { isRecord, unknownKey } from '../common/objects.js'
+import { HTTP_TOKEN } from '../common/http.js'
 import { createDependency } from '../declare/dependency.js'
 import type { Dependency, DependencyContext, SecurityRequirement } from '../declare/types.js'
 
@@ -66,17 +68,11 @@ export interface SecuritySchemeDeclaration<T> {
 
 const KEYS = new Set(['schemeName', 'scheme', 'scopes', 'resolve'])
 const SCHEME_NAME = /^[\w.-]+$/
-// RFC 9110 token: the `http` scheme name and header names.
-const TOKEN = /^[!#$%&'*+.^`|~\w-]+$/
 const FLOW_URLS: Record<keyof OAuthFlows, readonly string[]> = {
   implicit: ['authorizationUrl'],
   password: ['tokenUrl'],
   clientCredentials: ['tokenUrl'],
   authorizationCode: ['authorizationUrl', 'tokenUrl'],
-}
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function checkStrings (value: unknown, keys: readonly string[], where: string, what: string): void {
@@ -110,12 +106,12 @@ function checkScheme (scheme: unknown, where: string): SecuritySchemeObject {
   const copy: Record<string, unknown> = { ...scheme }
   switch (scheme.type) {
     case 'http':
-      if (typeof scheme.scheme !== 'string' || !TOKEN.test(scheme.scheme)) throw routecraftError('RC_ERR_AUTH_OPTION', 'httpScheme', { where })
+      if (typeof scheme.scheme !== 'string' || !HTTP_TOKEN.test(scheme.scheme)) throw routecraftError('RC_ERR_AUTH_OPTION', 'httpScheme', { where })
       if (scheme.bearerFormat !== undefined && typeof scheme.bearerFormat !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeString', { where, option: 'scheme.bearerFormat' })
       break
     case 'apiKey':
       if (scheme.in !== 'header' && scheme.in !== 'query' && scheme.in !== 'cookie') throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeySchemeIn', { where })
-      if (typeof scheme.name !== 'string' || scheme.name === '' || (scheme.in === 'header' && !TOKEN.test(scheme.name))) {
+      if (typeof scheme.name !== 'string' || scheme.name === '' || (scheme.in === 'header' && !HTTP_TOKEN.test(scheme.name))) {
         throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeySchemeName', { where, in: scheme.in, header: scheme.in === 'header' ? ', a valid header name' : '' })
       }
       break
@@ -192,7 +188,8 @@ function readerFor (scheme: SecuritySchemeObject): Reader {
 export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependency<Awaited<T>> {
   if (!isRecord(decl)) throw routecraftError('RC_ERR_AUTH_OPTION', 'declaration')
   const where = `securityScheme ${typeof decl.schemeName === 'string' ? decl.schemeName : '(unnamed)'}`
-  for (const key of Object.keys(decl)) if (!KEYS.has(key)) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key, known: KEYS })
+  const unknown = unknownKey(decl, KEYS)
+  if (unknown !== undefined) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key: unknown, known: KEYS })
   if (typeof decl.schemeName !== 'string' || !SCHEME_NAME.test(decl.schemeName)) throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeName', { where })
   const scheme = checkScheme(decl.scheme, where)
   const scopes = decl.scopes ?? []

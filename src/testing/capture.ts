@@ -8,6 +8,7 @@ import { routecraftError } from '../errors.js'
 import { kOperation } from '../symbols.js'
 import { sendWebhook, type SendOptions, type SendOutcome, type WebhookRequest } from '../webhooks/send.js'
 import type { WebhookPlugin } from '../plugins/webhook.js'
+import { isStatus } from '../common/http.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -131,7 +132,7 @@ const noDns = async (): Promise<Array<{ address: string; family: number }>> => [
 const noWait = async (): Promise<void> => {}
 
 function validAnswer (answer: unknown): boolean {
-  return typeof answer === 'number' ? Number.isInteger(answer) && answer >= 100 && answer <= 599 : typeof answer === 'string' && /^E[A-Z0-9_]+$/.test(answer)
+  return typeof answer === 'number' ? isStatus(answer) : typeof answer === 'string' && /^E[A-Z0-9_]+$/.test(answer)
 }
 
 function answersOf (outcome: CaptureOutcome): readonly AttemptAnswer[] {

@@ -7,6 +7,7 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
+import { defineOwn, isRecord as isObject } from '../common/objects.js'
 
 type Json = Record<string, unknown>
 
@@ -27,9 +28,6 @@ const seen = new Map<string, TSchema>()
 let appSchemas: Readonly<Record<string, unknown>> | undefined
 let compiling: string | undefined
 
-function isObject (v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 function walk (node: unknown, visit: (rec: Json) => void): void {
   if (Array.isArray(node)) { for (const n of node) walk(n, visit); return }
@@ -146,14 +144,14 @@ export function bundle (schema: TSchema, codes = ROUTE_SCHEMA_CODES): TSchema {
         const { id, fragment } = refTarget(value)
         value = pointer(id) + (fragment.startsWith('/') ? fragment : '')
       }
-      Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true })
+      defineOwn(copy, key, value)
     }
     return copy
   }
   const out = (selfId === undefined ? rewrite(schema, true) : { $ref: pointer(selfId) }) as Json
   if (defs.size > 0) {
     const $defs: Json = isObject(out.$defs) ? { ...out.$defs } : {}
-    for (const [id, def] of defs) Object.defineProperty($defs, id, { value: rewrite(def, true), enumerable: true, writable: true, configurable: true })
+    for (const [id, def] of defs) defineOwn($defs, id, rewrite(def, true))
     out.$defs = $defs
   }
   return out as TSchema

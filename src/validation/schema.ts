@@ -4,6 +4,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
 import { bundle, compilingForApp, externalRefs, refersById, rememberIds, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
+import { defineOwn } from '../common/objects.js'
 
 
 const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
@@ -93,7 +94,7 @@ export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Pre
       }
       const copy: Record<string, unknown> = {}
       for (const key of Object.keys(rec)) {
-        Object.defineProperty(copy, key, { value: key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false), enumerable: true, writable: true, configurable: true })
+        defineOwn(copy, key, key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false))
       }
       return copy
     }

@@ -72,16 +72,25 @@ export function compileBodyValidator (schema: TSchema): BodyCheck {
  * ```
  */
 export function validate<S extends TSchema> (schema: S, value: unknown): ValidationResult<Static<S>> {
-  const copy = value === undefined ? undefined : structuredCloneSafe(value)
-  const result = compileBodyValidator(schema)(copy)
-  return result.ok ? { ok: true, value: result.value as Static<S> } : { ok: false, errors: toIssues(result.errors, [], copy === value ? undefined : { value }) }
+  return validateCopy(compileBodyValidator(schema), value, 'validate') as ValidationResult<Static<S>>
 }
 
-function structuredCloneSafe (value: unknown): unknown {
+const UNCLONEABLE = 'Value error, the payload cannot be cloned (functions or class instances with private state)'
+
+/**
+ * Validates a copy of `value` with `check` (validation removes undeclared fields and fills
+ * defaults: the caller's value is never changed), issues located in the caller's value. A
+ * value structuredClone cannot copy (functions, class instances with private state) is
+ * validated as it is (`'validate'`: validate()) or refused with a `value_error` (`'refuse'`:
+ * a webhook payload, which must survive being sent as JSON).
+ */
+export function validateCopy (check: BodyCheck, value: unknown, uncloneable: 'validate' | 'refuse'): ValidationResult<unknown> {
+  let copy = value
   try {
-    return structuredClone(value)
+    copy = structuredClone(value)
   } catch {
-    // Functions or class instances with private state: validate the value itself.
-    return value
+    if (uncloneable === 'refuse') return { ok: false, errors: [{ type: 'value_error', loc: [], msg: UNCLONEABLE, input: null }] }
   }
+  const result = check(copy)
+  return result.ok ? { ok: true, value: result.value } : { ok: false, errors: toIssues(result.errors, [], copy === value ? undefined : { value }) }
 }

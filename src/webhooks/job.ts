@@ -6,6 +6,7 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { errorDetail, RoutecraftError } from '../errors.js'
+import { HTTP_TOKEN } from '../common/http.js'
 import { describeIssues } from './codec.js'
 import type { WebhookCodec } from './codec.js'
 import { newWebhookId } from './sign.js'
@@ -185,7 +186,6 @@ export type DeliverOptions = Pick<SendOptions, 'secret' | 'timeoutMs' | 'retry' 
 export interface WebhookDispatcher { dispatch(job: DeliveryJob): Promise<SendOutcome> }
 
 
-const token = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 // A '.' would make "<id>.<timestamp>.<body>" ambiguous; spaces and controls break the header.
 const webhookIdShape = /^[!-\-/-~]{1,256}$/
 const reservedHeaders = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'transfer-encoding', 'host', 'connection'])
@@ -211,7 +211,7 @@ function checkHeaders (headers: unknown): Record<string, string> | string {
 
 function checkMessage (options: PrepareOptions): { method: string; headers: Record<string, string>; webhookId: string } | string {
   const { method = 'POST', webhookId = newWebhookId() } = options
-  if (typeof method !== 'string' || !token.test(method)) return 'method must be an HTTP method token'
+  if (typeof method !== 'string' || !HTTP_TOKEN.test(method)) return 'method must be an HTTP method token'
   // A CONNECT answer is a tunnel, not a delivery: Node hands its socket over instead of a response.
   if (method.toUpperCase() === 'CONNECT') return 'method CONNECT cannot deliver a webhook'
   if (typeof webhookId !== 'string' || !webhookIdShape.test(webhookId)) return 'webhookId must be 1–256 printable ASCII characters without spaces or dots'

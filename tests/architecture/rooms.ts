@@ -21,19 +21,20 @@ export interface Room {
 }
 
 /** What app authors (and the entry points) build on. */
-const PUBLIC = ['errors', 'symbols', 'declare', 'validation', 'responses', 'security', 'webhooks', 'openapi', 'compile', 'plugins']
+const PUBLIC = ['errors', 'symbols', 'common', 'declare', 'validation', 'responses', 'security', 'webhooks', 'openapi', 'compile', 'plugins']
 
 export const rooms: Readonly<Record<string, Room>> = {
   errors: { may: ['error-messages'], fastify: 'no' }, // a leaf with its table of codes and messages
   'error-messages': { may: [], fastify: 'no' }, // a leaf: the table errors builds its errors from
   symbols: { may: [], fastify: 'no' }, // a leaf
-  declare: { may: ['errors', 'symbols'], types: ['responses'], fastify: 'types' }, // declarations → Operation records: pure data
-  validation: { may: ['errors'], fastify: 'no' }, // Ajv, schema preparation, FastAPI's error shape
-  responses: { may: ['errors', 'symbols'], fastify: 'no' }, // HttpError, temporal and direct responses, jsonable
-  security: { may: ['errors', 'declare', 'responses'], fastify: 'no' }, // security schemes as dependencies, credential parsing
-  webhooks: { may: ['errors', 'validation'], fastify: 'no' }, // signing, verifying, delivery jobs, SSRF guard
-  openapi: { may: ['errors', 'declare'], fastify: 'no' }, // the pure OpenAPI merger and document builder
-  compile: { may: ['errors', 'symbols', 'declare', 'validation', 'responses'], fastify: 'yes' }, // Operation → Fastify route
+  common: { may: [], fastify: 'no' }, // a leaf: small pure helpers on plain data and HTTP rules several rooms share
+  declare: { may: ['errors', 'common', 'symbols'], types: ['responses'], fastify: 'types' }, // declarations → Operation records: pure data
+  validation: { may: ['errors', 'common'], fastify: 'no' }, // Ajv, schema preparation, FastAPI's error shape
+  responses: { may: ['errors', 'common', 'symbols'], fastify: 'no' }, // HttpError, temporal and direct responses, jsonable
+  security: { may: ['errors', 'common', 'declare', 'responses'], fastify: 'no' }, // security schemes as dependencies, credential parsing
+  webhooks: { may: ['errors', 'common', 'validation'], fastify: 'no' }, // signing, verifying, delivery jobs, SSRF guard
+  openapi: { may: ['errors', 'common', 'declare'], fastify: 'no' }, // the pure OpenAPI merger and document builder
+  compile: { may: ['errors', 'common', 'symbols', 'declare', 'validation', 'responses'], fastify: 'yes' }, // Operation → Fastify route
   plugins: { may: PUBLIC, fastify: 'yes' }, // the public factories: declare → compile
   index: { may: PUBLIC, fastify: 'no' }, // the root export
   testing: { may: [...PUBLIC, 'index'], fastify: 'yes', private: true }, // routecraft/testing

@@ -3,26 +3,9 @@
 // on the temporal response.
 import t from 'tap'
 import { Readable } from 'node:stream'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { dependency, isDirectResponse, route, withResponse } from '../../src/index.js'
-
-type Tap = { teardown: (fn: () => unknown) => void }
-interface LogLine { level: number; msg: string; err?: { message?: string } }
-
-async function appWith (t: Tap, ...routes: FastifyPluginAsync[]): Promise<{ app: FastifyInstance; logs: LogLine[] }> {
-  const logs: LogLine[] = []
-  const app = Fastify({ logger: { level: 'error', stream: { write: (line: string) => { logs.push(JSON.parse(line) as LogLine) } } } })
-  t.teardown(() => app.close())
-  for (const r of routes) await app.register(r)
-  await app.ready()
-  return { app, logs }
-}
-
-function setCookies (header: string | string[] | number | undefined): string[] {
-  if (header === undefined) return []
-  return Array.isArray(header) ? header : [String(header)]
-}
+import { appWith, setCookies } from '../support/apps.js'
 
 const JSON_TYPE = /^application\/json(; charset=utf-8)?$/
 const INTERNAL = '{"detail":"Internal Server Error"}'

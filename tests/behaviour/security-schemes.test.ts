@@ -10,6 +10,7 @@ import {
   apiKeyAuth, bearerAuth, dependencies, dependency, HttpError, openapi, route, RoutecraftError, securityScheme, splitAuthorization,
 } from '../../src/index.js'
 import type { Dependency } from '../../src/index.js'
+import { documentOf } from '../support/openapi.js'
 
 type Teardown = { teardown: (fn: () => unknown) => void }
 
@@ -21,12 +22,6 @@ async function appWith (t: Teardown, dep: Dependency<unknown>, answer: (value: u
   await app.register(route({ method: 'GET', url: '/users/me', deps: { value: dep }, handler: function read_current_user ({ deps }) { return answer(deps.value) } }))
   await app.ready()
   return app
-}
-
-async function documentOf (app: FastifyInstance): Promise<Record<string, any>> {
-  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
-  if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`)
-  return res.json()
 }
 
 /** The fragments FastAPI's tests snapshot: the scheme entries and the operation's security. */

@@ -1,30 +1,11 @@
 // The temporal response (`ctx.response`, FastAPI's `response: Response` parameter): status,
 // headers and cookies set by handlers and dependencies, applied to the final response.
 import t from 'tap'
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { dependency, route, RoutecraftError } from '../../src/index.js'
 import { TemporalResponse } from '../../src/responses/temporal.js'
 import type { CookieOptions } from '../../src/index.js'
-
-type Tap = { teardown: (fn: () => unknown) => void }
-interface LogLine { level: number; msg: string; err?: { message?: string; type?: string } }
-
-/** A fresh app with the given routes; error logs are collected in `logs`. */
-async function appWith (t: Tap, ...routes: FastifyPluginAsync[]): Promise<{ app: FastifyInstance; logs: LogLine[] }> {
-  const logs: LogLine[] = []
-  const app = Fastify({ logger: { level: 'error', stream: { write: (line: string) => { logs.push(JSON.parse(line) as LogLine) } } } })
-  t.teardown(() => app.close())
-  for (const r of routes) await app.register(r)
-  await app.ready()
-  return { app, logs }
-}
-
-/** The `set-cookie` lines of a response, as an array. */
-function setCookies (header: string | string[] | number | undefined): string[] {
-  if (header === undefined) return []
-  return Array.isArray(header) ? header : [String(header)]
-}
+import { appWith, setCookies } from '../support/apps.js'
 
 const INTERNAL = '{"detail":"Internal Server Error"}'
 

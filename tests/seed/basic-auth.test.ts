@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { build as buildSimple, readCurrentUser as readSimple } from '../../playground/seed/basic_auth_simple.js'
 import { build as buildChecked, readCurrentUser as readChecked } from '../../playground/seed/basic_auth_checked.js'
 import { testClient } from '../../src/testing/index.js'
+import { documentOf } from '../support/openapi.js'
 
 const basic = (username: string, password: string): string =>
   `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`
@@ -14,12 +15,6 @@ async function fresh (t: { teardown: (fn: () => unknown) => void }, build: () =>
   t.teardown(() => app.close())
   await app.ready()
   return app
-}
-
-async function documentOf (app: FastifyInstance): Promise<Record<string, any>> {
-  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
-  if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`)
-  return res.json()
 }
 
 t.test('basic_auth_simple', async t => {

@@ -10,6 +10,7 @@ import { build as buildResponseJsonable } from '../../playground/seed/response_j
 import { build as buildResponseXml } from '../../playground/seed/response_xml.js'
 import { build as buildHeadersParam } from '../../playground/seed/headers_param.js'
 import { build as buildHeadersDirect } from '../../playground/seed/headers_direct.js'
+import { documentOf } from '../support/openapi.js'
 
 type Tap = { teardown: (fn: () => unknown) => void }
 
@@ -21,12 +22,6 @@ async function fresh (t: Tap, build: () => Promise<FastifyInstance>): Promise<Fa
   t.teardown(() => app.close())
   await app.ready()
   return app
-}
-
-async function documentOf (app: FastifyInstance): Promise<Record<string, any>> {
-  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
-  if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`)
-  return res.json()
 }
 
 async function assertValidDocument (t: Test, app: FastifyInstance): Promise<Record<string, any>> {

@@ -76,7 +76,7 @@ export interface FaultReport {
 }
 
 /** mulberry32: a small seeded PRNG, so that a run can be replayed. */
-function prng (seed: number): () => number {
+export function prng (seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0
