@@ -37,3 +37,12 @@ export function describeValue (value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
+
+/**
+ * The option names of a declaration type as a set, written so that the compiler checks them:
+ * `keySet<RouteDeclaration>({ method: true, url: true, … })` fails to compile when the type
+ * gains a field the list lacks, or the list names one the type does not have.
+ */
+export function keySet<T> (keys: { readonly [K in keyof Required<T>]: true }): ReadonlySet<string> {
+  return new Set(Object.keys(keys))
+}

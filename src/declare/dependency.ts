@@ -5,9 +5,13 @@ import { routecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import { checkKeys, checkSchema } from './checks.js'
 import { handlerName } from './names.js'
+import { keySet } from '../common/objects.js'
 import type { Dependency, DependencyDeclaration, DependencyRecord, DependencyValue, DepsMap, SchemaSlot, SecurityRequirement } from './types.js'
 
-const KEYS = new Set(['name', 'deps', 'params', 'query', 'headers', 'cookies', 'cache', 'resolve'])
+// Every option of DependencyDeclaration, checked by the compiler against the type.
+const KEYS = keySet<DependencyDeclaration<unknown, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>>({
+  name: true, deps: true, params: true, query: true, headers: true, cookies: true, cache: true, resolve: true,
+})
 let nextId = 1
 // The constructors of `function*` and `async function*`: a resolve written as one has teardown.
 const GeneratorFunction = Object.getPrototypeOf(function * () {}).constructor as FunctionConstructor

@@ -3,6 +3,7 @@
  * Pure data: nothing here compiles, documents or touches Fastify.
  */
 import { routecraftError } from '../errors.js'
+import { keySet } from '../common/objects.js'
 import { handlerName } from './names.js'
 import { normalizeUrl } from './url.js'
 import { checkDeps } from './dependency.js'
@@ -10,12 +11,17 @@ import { checkMetadata } from './metadata.js'
 import { checkKeys, checkMethods, checkSchema, checkStatus, checkString, ROUTE_CODES } from './checks.js'
 import type { DepsMap, Operation, RouteDeclaration, SchemaSlot } from './types.js'
 
-const ROUTE_KEYS = new Set(['method', 'url', 'name', 'operationId', 'generateOperationId', 'summary', 'description', 'tags',
-  'deprecated', 'includeInSchema', 'params', 'query', 'headers', 'cookies', 'body', 'rawBody', 'response', 'status',
-  'responses', 'deps', 'openapiExtra', 'handler'])
+type AnyRouteDeclaration = RouteDeclaration<SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap, boolean | undefined>
+
+// Every option of RouteDeclaration, checked by the compiler against the type.
+const ROUTE_KEYS = keySet<AnyRouteDeclaration>({
+  method: true, url: true, name: true, operationId: true, generateOperationId: true, summary: true, description: true, tags: true,
+  deprecated: true, includeInSchema: true, params: true, query: true, headers: true, cookies: true, body: true, rawBody: true,
+  response: true, status: true, responses: true, deps: true, openapiExtra: true, handler: true,
+})
 
 /** Checks a route declaration and normalizes it into its Operation; `where` names it in errors. */
-export function declareRoute (decl: RouteDeclaration<SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap, boolean | undefined>): { operation: Operation; where: string } {
+export function declareRoute (decl: AnyRouteDeclaration): { operation: Operation; where: string } {
   if (typeof decl !== 'object' || decl === null) throw routecraftError('RC_ERR_ROUTE_NO_HANDLER', 'noDeclaration')
   const where = `route ${Array.isArray(decl.method) ? (decl.method as string[]).join(',') : String(decl.method)} ${String(decl.url)}`
   checkKeys(decl, ROUTE_KEYS, where, ROUTE_CODES.option)

@@ -6,10 +6,14 @@ import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
 import { checkKeys, checkMethods, checkSchema, WEBHOOK_CODES } from './checks.js'
 import { checkMetadata } from './metadata.js'
+import { keySet } from '../common/objects.js'
 import type { HttpMethod, Operation, OperationMetadata } from './types.js'
 
-const KEYS = new Set(['name', 'method', 'body', 'operationId', 'generateOperationId', 'summary', 'description', 'tags',
-  'deprecated', 'includeInSchema', 'openapiExtra', 'responses'])
+// Every option of WebhookDeclaration, checked by the compiler against the type.
+const KEYS = keySet<WebhookDeclaration<TSchema | undefined>>({
+  name: true, method: true, body: true, operationId: true, generateOperationId: true, summary: true, description: true, tags: true,
+  deprecated: true, includeInSchema: true, openapiExtra: true, responses: true,
+})
 
 const EVENT_NAME = /^[A-Za-z0-9][\w.:-]*$/
 

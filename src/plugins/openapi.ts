@@ -11,6 +11,7 @@ import fp from 'fastify-plugin'
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { routecraftError } from '../errors.js'
+import { keySet } from '../common/objects.js'
 import { HttpError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
 import { checkOperationIds, checkSchemaIds, type OperationIds, type OperationIdStrategy } from '../openapi/ids.js'
@@ -60,7 +61,10 @@ export type SwaggerPassThrough = Omit<FastifyDynamicSwaggerOptions, 'mode' | 'sw
 /** The @fastify/swagger-ui options {@link openapi} passes through. */
 export type SwaggerUiPassThrough = Omit<FastifySwaggerUiOptions, 'routePrefix' | 'prefix'>
 
-const KEYS = new Set(['info', 'servers', 'tags', 'specPath', 'docsPath', 'operationIds', 'protect', 'notFound', 'swagger', 'swaggerUi'])
+// Every option of OpenApiOptions, checked by the compiler against the type.
+const KEYS = keySet<OpenApiOptions>({
+  info: true, servers: true, tags: true, specPath: true, docsPath: true, operationIds: true, protect: true, notFound: true, swagger: true, swaggerUi: true,
+})
 const SWAGGER_KEYS = new Set(['openapi', 'hideUntagged', 'hiddenTag', 'exposeHeadRoutes', 'stripBasePath', 'convertConstToEnum', 'transform', 'transformObject'])
 
 function checkPath (value: unknown, option: string): string | false {

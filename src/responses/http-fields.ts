@@ -10,7 +10,7 @@
  */
 
 import { routecraftError } from '../errors.js'
-import { describeValue as describe, unknownKey } from '../common/objects.js'
+import { describeValue as describe, keySet, unknownKey } from '../common/objects.js'
 import { HTTP_TOKEN } from '../common/http.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -162,9 +162,10 @@ export interface CookieOptions {
  */
 export const cookieDefaults = Object.freeze({ path: '/', sameSite: 'lax' } as const)
 
-const cookieOptionKeys: ReadonlySet<string> = new Set([
-  'path', 'domain', 'maxAge', 'expires', 'httpOnly', 'secure', 'sameSite', 'partitioned', 'priority', 'signed',
-])
+// Every option of CookieOptions, checked by the compiler against the type.
+const cookieOptionKeys = keySet<CookieOptions>({
+  path: true, domain: true, maxAge: true, expires: true, httpOnly: true, secure: true, sameSite: true, partitioned: true, priority: true, signed: true,
+})
 const booleanOptions = ['httpOnly', 'secure', 'partitioned', 'signed'] as const
 const sameSiteValues: ReadonlySet<unknown> = new Set(['lax', 'strict', 'none', true, false])
 const priorityValues: ReadonlySet<unknown> = new Set(['low', 'medium', 'high'])

@@ -11,7 +11,7 @@
  * read through the dependency context.
  */
 import { routecraftError } from '../errors.js'
-import { isRecord, unknownKey } from '../common/objects.js'
+import { isRecord, keySet, unknownKey } from '../common/objects.js'
 import { HTTP_TOKEN } from '../common/http.js'
 import { createDependency } from '../declare/dependency.js'
 import type { Dependency, DependencyContext, SecurityRequirement } from '../declare/types.js'
@@ -66,7 +66,8 @@ export interface SecuritySchemeDeclaration<T> {
 // Checks
 // ---------------------------------------------------------------------------------------------
 
-const KEYS = new Set(['schemeName', 'scheme', 'scopes', 'resolve'])
+// Every option of SecuritySchemeDeclaration, checked by the compiler against the type.
+const KEYS = keySet<SecuritySchemeDeclaration<unknown>>({ schemeName: true, scheme: true, scopes: true, resolve: true })
 const SCHEME_NAME = /^[\w.-]+$/
 const FLOW_URLS: Record<keyof OAuthFlows, readonly string[]> = {
   implicit: ['authorizationUrl'],

@@ -3,7 +3,7 @@
  * objects, unknown options, a value's type in a message.
  */
 import t from 'tap'
-import { defineOwn, describeValue, isPlainObject, isRecord, unknownKey } from '../../src/common/objects.js'
+import { defineOwn, describeValue, isPlainObject, isRecord, keySet, unknownKey } from '../../src/common/objects.js'
 
 t.test('defineOwn makes an own enumerable data property, even for __proto__', async t => {
   const out: Record<string, unknown> = {}
@@ -52,4 +52,16 @@ t.test('unknownKey: the first own key the known set does not list', async t => {
 t.test('describeValue names a type with its article', async t => {
   t.same([null, [], {}, 'x', 1, true, undefined, () => 1, Symbol('s'), 1n].map(describeValue),
     ['null', 'an array', 'an object', 'a string', 'a number', 'a boolean', 'a undefined', 'a function', 'a symbol', 'a bigint'])
+})
+
+t.test('keySet lists the keys of a type, and the compiler holds the list to the type', async t => {
+  interface Options { a?: number; b: string }
+  t.same([...keySet<Options>({ a: true, b: true })], ['a', 'b'])
+  const typeChecks = (): unknown[] => [
+    // @ts-expect-error: `b` is missing, as a new field of the type would be
+    keySet<Options>({ a: true }),
+    // @ts-expect-error: `c` is not a key of the type
+    keySet<Options>({ a: true, b: true, c: true }),
+  ]
+  t.type(typeChecks, 'function')
 })
