@@ -9,81 +9,116 @@
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d])
 
+/** What the scanner expects next. */
+type Expect = 'value' | 'value-or-end' | 'key' | 'key-or-end' | 'after'
+
 /** The 0-based offset of the first character at which `text` stops being JSON. */
 export function jsonErrorOffset (text: string): number {
-  let i = 0
-  const n = text.length
-  // The stack holds what the scanner is inside: 0x7b '{' or 0x5b '['.
-  const stack: number[] = []
-  const skip = (): void => { while (i < n && WS.has(text.charCodeAt(i))) i++ }
+  const scan = new Scanner(text)
+  let expect: Expect | undefined = 'value'
+  for (;;) {
+    scan.skip()
+    if (scan.i >= text.length) return text.length
+    expect = scan.step(expect, text.charCodeAt(scan.i))
+    if (expect === undefined) return scan.i
+  }
+}
 
-  // Scans one scalar value at i; returns false when it is malformed (i at the fault).
-  const scalar = (): boolean => {
-    const c = text.charCodeAt(i)
-    if (c === 0x22) return string()
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return number()
+/**
+ * The scanner's position and what it is inside (a stack of 0x7b '{' and 0x5b '['). Each step
+ * reads at a non-space character and returns what comes next, or undefined when the text
+ * stops being JSON at `i`.
+ */
+class Scanner {
+  i = 0
+  readonly #stack: number[] = []
+  constructor (readonly text: string) {}
+
+  /** One step at the non-space character `c`, expecting `expect`. */
+  step (expect: Expect, c: number): Expect | undefined {
+    if (expect === 'value' || expect === 'value-or-end') return this.value(c, expect === 'value-or-end')
+    if (expect === 'key' || expect === 'key-or-end') return this.key(c, expect === 'key-or-end')
+    return this.after(c)
+  }
+
+  skip (): void {
+    while (this.i < this.text.length && WS.has(this.text.charCodeAt(this.i))) this.i++
+  }
+
+  /** A value: an object or array opens, a scalar is read; `orEnd`: a `]` may close the array. */
+  value (c: number, orEnd: boolean): Expect | undefined {
+    if (orEnd && c === 0x5d) return this.close()
+    if (c === 0x7b) return this.open(c, 'key-or-end')
+    if (c === 0x5b) return this.open(c, 'value-or-end')
+    return this.scalar() ? 'after' : undefined
+  }
+
+  /** A key and its colon; `orEnd`: a `}` may close the object. */
+  key (c: number, orEnd: boolean): Expect | undefined {
+    if (orEnd && c === 0x7d) return this.close()
+    if (c !== 0x22 || !this.string()) return undefined
+    this.skip()
+    if (this.text.charCodeAt(this.i) !== 0x3a) return undefined
+    this.i++
+    return 'value'
+  }
+
+  /** After a value: a comma, the end of what it is in, or (at the top) nothing more. */
+  after (c: number): Expect | undefined {
+    const top = this.#stack[this.#stack.length - 1]
+    if (top === undefined) return undefined // trailing data after the document
+    if (c === 0x2c) { this.i++; return top === 0x7b ? 'key' : 'value' }
+    if ((top === 0x7b && c === 0x7d) || (top === 0x5b && c === 0x5d)) return this.close()
+    return undefined
+  }
+
+  private open (c: number, next: Expect): Expect {
+    this.#stack.push(c)
+    this.i++
+    return next
+  }
+
+  private close (): Expect {
+    this.#stack.pop()
+    this.i++
+    return 'after'
+  }
+
+  private scalar (): boolean {
+    const c = this.text.charCodeAt(this.i)
+    if (c === 0x22) return this.string()
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number()
     for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) { i += word.length; return true }
+      if (this.text.startsWith(word, this.i)) { this.i += word.length; return true }
     }
     return false
   }
-  const string = (): boolean => {
-    i++ // opening quote
-    while (i < n) {
-      const c = text.charCodeAt(i)
-      if (c === 0x22) { i++; return true }
+
+  private string (): boolean {
+    const { text } = this
+    this.i++ // opening quote
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i)
+      if (c === 0x22) { this.i++; return true }
       if (c < 0x20) return false
-      if (c === 0x5c) {
-        const e = text.charCodeAt(i + 1)
-        if (e === 0x75) {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return false
-          i += 6
-        } else if (i + 1 < n && '"\\/bfnrt'.includes(text[i + 1] as string)) {
-          i += 2
-        } else {
-          return false
-        }
+      if (c !== 0x5c) { this.i++; continue }
+      const e = text.charCodeAt(this.i + 1)
+      if (e === 0x75) {
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 2, this.i + 6))) return false
+        this.i += 6
+      } else if (this.i + 1 < text.length && '"\\/bfnrt'.includes(text[this.i + 1] as string)) {
+        this.i += 2
       } else {
-        i++
+        return false
       }
     }
     return false
   }
-  const number = (): boolean => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400))
-    if (m === null) return false
-    i += m[0].length
-    return true
-  }
 
-  // expect: 'value' | 'key' | 'after-value'
-  let expect: 'value' | 'key-or-end' | 'key' | 'value-or-end' | 'after' = 'value'
-  for (;;) {
-    skip()
-    if (i >= n) return n
-    const c = text.charCodeAt(i)
-    if (expect === 'value' || expect === 'value-or-end') {
-      if (expect === 'value-or-end' && c === 0x5d) { stack.pop(); i++; expect = 'after'; continue }
-      if (c === 0x7b) { stack.push(c); i++; expect = 'key-or-end'; continue }
-      if (c === 0x5b) { stack.push(c); i++; expect = 'value-or-end'; continue }
-      if (!scalar()) return i
-      expect = 'after'
-      continue
-    }
-    if (expect === 'key' || expect === 'key-or-end') {
-      if (expect === 'key-or-end' && c === 0x7d) { stack.pop(); i++; expect = 'after'; continue }
-      if (c !== 0x22 || !string()) return i
-      skip()
-      if (text.charCodeAt(i) !== 0x3a) return Math.min(i, n)
-      i++
-      expect = 'value'
-      continue
-    }
-    // after a value
-    const top = stack[stack.length - 1]
-    if (top === undefined) return i // trailing data after the document
-    if (c === 0x2c) { i++; expect = top === 0x7b ? 'key' : 'value'; continue }
-    if ((top === 0x7b && c === 0x7d) || (top === 0x5b && c === 0x5d)) { stack.pop(); i++; expect = 'after'; continue }
-    return i
+  private number (): boolean {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i, this.i + 400))
+    if (m === null) return false
+    this.i += m[0].length
+    return true
   }
 }

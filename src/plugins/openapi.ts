@@ -11,110 +11,19 @@ import fp from 'fastify-plugin'
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { routecraftError } from '../errors.js'
-import { keySet } from '../common/objects.js'
+import { checkOptions, type OpenApiOptions, type SwaggerUiPassThrough } from './openapi-options.js'
 import { HttpError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
-import { checkOperationIds, checkSchemaIds, type OperationIds, type OperationIdStrategy } from '../openapi/ids.js'
+import { checkOperationIds, checkSchemaIds, type OperationIds } from '../openapi/ids.js'
 import { registryFor } from '../compile/registry.js'
 import { planDependencies, solveDependencies } from '../compile/deps.js'
 import { Context } from '../compile/context.js'
 import { routecraftErrorHandler } from '../compile/error-handler.js'
 import { guarded, openTeardown } from '../compile/teardown.js'
-import { isDependency } from '../declare/dependency.js'
 import type { Dependency } from '../declare/types.js'
 
-/** The options of {@link openapi}. */
-export interface OpenApiOptions {
-  /** The document's `info` (default `{ title: 'routecraft', version: '0.1.0' }`). */
-  info?: { title: string; version: string; description?: string; summary?: string; termsOfService?: string; contact?: { name?: string; url?: string; email?: string }; license?: { name: string; url?: string } }
-  servers?: Array<{ url: string; description?: string }>
-  tags?: Array<{ name: string; description?: string; externalDocs?: { url: string; description?: string } }>
-  /** Where the document is served (default `/openapi.json`); `false` serves none. */
-  specPath?: string | false
-  /** Where Swagger UI is served (default `/docs`); `false` serves none. */
-  docsPath?: string | false
-  /** `'default'` (FastAPI's `generate_unique_id`), `'name'` (route names), or a function. */
-  operationIds?: OperationIdStrategy
-  /** A dependency (e.g. `basicAuth()`) every request to the docs and the document must pass. */
-  protect?: Dependency<unknown>
-  /** Install FastAPI's 404 `{"detail":"Not Found"}` (default `true`). */
-  notFound?: boolean
-  /**
-   * Passed through to @fastify/swagger: `openapi` (merged under `info`, `servers` and `tags`;
-   * the version stays 3.1.0), `hideUntagged`, `hiddenTag`, `exposeHeadRoutes`,
-   * `stripBasePath`, `convertConstToEnum`, `transform` (for the app's other routes) and
-   * `transformObject` (run after routecraft has built the document). Not allowed when the
-   * app registered @fastify/swagger itself: configure that registration instead.
-   */
-  swagger?: SwaggerPassThrough
-  /**
-   * Passed through to @fastify/swagger-ui: `uiConfig` (over routecraft's `deepLinking`,
-   * `showExtensions`, `showCommonExtensions`), `initOAuth`, `theme`, `logo`, `staticCSP`,
-   * `transformStaticCSP`, `transformSpecification`, `uiHooks` (after `protect`), `indexPrefix`,
-   * `baseDir`. The docs' path is `docsPath`.
-   */
-  swaggerUi?: SwaggerUiPassThrough
-}
+export type { OpenApiOptions, SwaggerPassThrough, SwaggerUiPassThrough } from './openapi-options.js'
 
-/** The @fastify/swagger options {@link openapi} passes through. */
-export type SwaggerPassThrough = Omit<FastifyDynamicSwaggerOptions, 'mode' | 'swagger' | 'decorator' | 'refResolver'>
-/** The @fastify/swagger-ui options {@link openapi} passes through. */
-export type SwaggerUiPassThrough = Omit<FastifySwaggerUiOptions, 'routePrefix' | 'prefix'>
-
-// Every option of OpenApiOptions, checked by the compiler against the type.
-const KEYS = keySet<OpenApiOptions>({
-  info: true, servers: true, tags: true, specPath: true, docsPath: true, operationIds: true, protect: true, notFound: true, swagger: true, swaggerUi: true,
-})
-const SWAGGER_KEYS = new Set(['openapi', 'hideUntagged', 'hiddenTag', 'exposeHeadRoutes', 'stripBasePath', 'convertConstToEnum', 'transform', 'transformObject'])
-
-function checkPath (value: unknown, option: string): string | false {
-  if (value === false) return false
-  if (typeof value !== 'string' || !value.startsWith('/') || value.length < 2) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'path', { option })
-  }
-  return value
-}
-
-function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOptions, 'operationIds' | 'notFound'>> & { specPath: string | false; docsPath: string | false } {
-  if (typeof options !== 'object' || options === null) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'options')
-  for (const key of Object.keys(options)) {
-    if (!KEYS.has(key)) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'unknown', { key, known: KEYS })
-  }
-  const ids = options.operationIds ?? 'default'
-  if (ids !== 'default' && ids !== 'name' && typeof ids !== 'function') {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'operationIds')
-  }
-  if (options.protect !== undefined && !isDependency(options.protect)) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'protect')
-  }
-  if (options.notFound !== undefined && typeof options.notFound !== 'boolean') {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'notFound')
-  }
-  if (options.info !== undefined && (typeof options.info?.title !== 'string' || typeof options.info?.version !== 'string')) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'info')
-  }
-  checkPassThrough(options.swagger, 'swagger', SWAGGER_KEYS)
-  checkPassThrough(options.swaggerUi, 'swaggerUi', undefined)
-  if (options.swaggerUi !== undefined && ('routePrefix' in options.swaggerUi || 'prefix' in options.swaggerUi)) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'uiPrefix')
-  }
-  const specPath = checkPath(options.specPath ?? '/openapi.json', 'specPath')
-  const docsPath = checkPath(options.docsPath ?? '/docs', 'docsPath')
-  if (specPath !== false && docsPath !== false && (specPath === docsPath || specPath.startsWith(docsPath + '/'))) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'clash', { specPath, docsPath })
-  }
-  return { operationIds: ids, notFound: options.notFound ?? true, specPath, docsPath }
-}
-
-function checkPassThrough (value: unknown, option: string, known: ReadonlySet<string> | undefined): void {
-  if (value === undefined) return
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'nested', { option })
-  }
-  for (const key of Object.keys(value)) {
-    if (known !== undefined && !known.has(key)) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'unknownNested', { option, key, known })
-  }
-}
 
 function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
   const plan = planDependencies({ protect: dep }, 'openapi() protect')
@@ -164,16 +73,7 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
     let ids: OperationIds | undefined
     const build = (base: Record<string, unknown>): Record<string, unknown> => (builder as Builder).buildDocument(base, entries, { operationIds: opts.operationIds, ids: ids as OperationIds })
 
-    // An app that registered @fastify/swagger itself keeps it: routecraft's document is built
-    // on top of the app's (its info, components and other routes), served at specPath and docsPath.
-    const reuse = fastify.hasDecorator('swagger')
-    if (reuse) {
-      if (options.swagger !== undefined) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerOptions')
-      if (opts.docsPath !== false && fastify.hasDecorator('swaggerCSP')) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerUi')
-    } else {
-      const { default: swagger } = await import('@fastify/swagger')
-      await fastify.register(swagger, swaggerOptions(options, build, own))
-    }
+    const reuse = await registerSwagger(fastify, options, opts.docsPath, build, own)
     let built: Record<string, unknown> | undefined
     const appDocument = (): Record<string, unknown> => fastify.swagger() as unknown as Record<string, unknown>
     const documentOf = (): Record<string, unknown> => reuse ? (built ??= onAppSwagger(appDocument(), entries, builder as Builder, build)) : appDocument()
@@ -183,21 +83,7 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
       await fastify.register(swaggerUi, swaggerUiOptions(options.swaggerUi, opts.docsPath, protect, reuse ? documentOf : undefined))
     }
 
-    if (opts.specPath !== false) {
-      let cached: string | undefined
-      fastify.route({
-        method: 'GET',
-        url: opts.specPath,
-        config: { [own]: true } as object,
-        // Hidden from an app's own @fastify/swagger, whose transform does not know this route.
-        schema: { hide: true } as object,
-        ...(protect === undefined ? {} : { onRequest: protect }),
-        handler: async (_request, reply) => {
-          cached ??= JSON.stringify(documentOf())
-          return reply.header('content-type', 'application/json').send(cached)
-        },
-      })
-    }
+    if (opts.specPath !== false) serveDocument(fastify, opts.specPath, protect, documentOf, own)
 
     if (opts.notFound) {
       fastify.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }))
@@ -219,6 +105,39 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
 
 type Entries = ReturnType<typeof registryFor>
 type Builder = typeof import('../openapi/document.js')
+
+/**
+ * Registers @fastify/swagger, or keeps the app's own: routecraft's document is then built on
+ * top of the app's (its info, components and other routes), served at specPath and docsPath.
+ * Whether the app's is reused.
+ */
+async function registerSwagger (fastify: FastifyInstance, options: OpenApiOptions, docsPath: string | false, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): Promise<boolean> {
+  if (fastify.hasDecorator('swagger')) {
+    if (options.swagger !== undefined) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerOptions')
+    if (docsPath !== false && fastify.hasDecorator('swaggerCSP')) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerUi')
+    return true
+  }
+  const { default: swagger } = await import('@fastify/swagger')
+  await fastify.register(swagger, swaggerOptions(options, build, own))
+  return false
+}
+
+/** The document's route: serialized once, on its first request. */
+function serveDocument (fastify: FastifyInstance, specPath: string, protect: onRequestAsyncHookHandler | undefined, documentOf: () => Record<string, unknown>, own: symbol): void {
+  let cached: string | undefined
+  fastify.route({
+    method: 'GET',
+    url: specPath,
+    config: { [own]: true } as object,
+    // Hidden from an app's own @fastify/swagger, whose transform does not know this route.
+    schema: { hide: true } as object,
+    ...(protect === undefined ? {} : { onRequest: protect }),
+    handler: async (_request, reply) => {
+      cached ??= JSON.stringify(documentOf())
+      return reply.header('content-type', 'application/json').send(cached)
+    },
+  })
+}
 
 /** @fastify/swagger's options: the document's head, routecraft's hooks, the user's extras. */
 function swaggerOptions (options: OpenApiOptions, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): FastifyDynamicSwaggerOptions {
