@@ -38,7 +38,12 @@ function walk (node: unknown, visit: (rec: Json) => void): void {
 
 /** Remembers every sub-schema with an `$id`, so that later declarations may refer to it. */
 export function rememberIds (schema: unknown): void {
-  walk(schema, rec => { if (typeof rec.$id === 'string' && !seen.has(rec.$id)) seen.set(rec.$id, rec as TSchema) })
+  walk(schema, rememberId)
+}
+
+/** Remembers one sub-schema with an `$id` (the first seen with it). */
+export function rememberId (rec: Json): void {
+  if (typeof rec.$id === 'string' && !seen.has(rec.$id)) seen.set(rec.$id, rec as TSchema)
 }
 
 /** The schema `id` names: in the app being compiled for, else any declaration's. */
@@ -80,13 +85,6 @@ export function externalRefs (schema: unknown): { found: Map<string, TSchema>; m
 function refersTo (schema: unknown, id: string): boolean {
   let any = false
   walk(schema, rec => { if (typeof rec.$ref === 'string' && refTarget(rec.$ref).id === id) any = true })
-  return any
-}
-
-/** Whether `schema` holds any `$ref` to an `$id` (not a local `#…` pointer). */
-export function refersById (schema: unknown): boolean {
-  let any = false
-  walk(schema, rec => { if (typeof rec.$ref === 'string' && !rec.$ref.startsWith('#')) any = true })
   return any
 }
 

@@ -3,7 +3,7 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
-import { bundle, compilingForApp, externalRefs, refersById, rememberIds, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
+import { bundle, compilingForApp, externalRefs, rememberId, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
 import { defineOwn } from '../common/objects.js'
 
 
@@ -46,16 +46,20 @@ function checkKeywords (rec: Record<string, unknown>, code: SchemaCodes['schema'
 export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Prepared {
   const hit = prepared.get(schema)
   if (hit !== undefined) return hit
-  rememberIds(schema)
   const seen = new Map<string, string>()
   let repeats = false
   let simple = true
+  let byId = false
+  // One walk: the keyword checks, the $ids (remembered for later declarations, repeats
+  // found), references by $id.
   const scan = (node: unknown): void => {
     if (Array.isArray(node)) { node.forEach(scan); return }
     if (typeof node !== 'object' || node === null) return
     const rec = node as Record<string, unknown>
     checkKeywords(rec, codes.schema)
+    if (typeof rec.$ref === 'string' && !rec.$ref.startsWith('#')) byId = true
     if (typeof rec.$id === 'string') {
+      rememberId(rec)
       const text = JSON.stringify(rec)
       const before = seen.get(rec.$id)
       if (before !== undefined) {
@@ -72,7 +76,7 @@ export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Pre
     }
   }
   scan(schema)
-  if (refersById(schema)) {
+  if (byId) {
     // References by $id (Type.Ref to a schema seen or of the app, Type.Recursive): one
     // self-contained schema; a reference that resolves nowhere is RC_ERR_ROUTE_SCHEMA_REF.
     const result = { schema: bundle(schema, codes), simple: false, references: [...externalRefs(schema).found.values()] }
