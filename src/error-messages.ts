@@ -32,6 +32,8 @@ const OPTION = {
   object: '%{where}: %{option} must be an object',
   emptyOperationId: '%{where}: operationId must not be empty',
   responses: '%{where}: responses must be an object keyed by status code',
+  responseDescription: '%{where}: responses[%{key}].description must be a string',
+  responseMap: '%{where}: responses[%{key}].%{part} must map %{what}',
 } as const
 
 /**
@@ -83,6 +85,7 @@ export const registry = {
   RC_ERR_WEBHOOK_STATUS: ['declaration', 'a responses key of a webhook that is no status', STATUS],
   RC_ERR_DEPENDENCY_SHAPE: ['declaration', 'something in `deps` that is not a dependency', {
     deps: '%{where}: deps must be an object of named dependencies',
+    name: 'dependency(): name must be a string',
     notDependency: '%{where}: deps.%{key} is not a dependency; create it with dependency({ resolve }) or basicAuth()',
     unknown: OPTION.unknown,
     boolean: OPTION.boolean,
@@ -93,6 +96,9 @@ export const registry = {
   RC_ERR_DEPENDENCY_NO_RESOLVE: ['declaration', 'a dependency declaration without a resolve function', {
     noDeclaration: 'dependency() needs a declaration object',
     resolve: '%{where}: resolve must be a function',
+  }],
+  RC_ERR_DECLARATION_READ: ['declaration', 'a declaration or options object whose getter, Proxy trap or toString threw when it was read', {
+    read: '%{what}: reading the declaration threw (%{thrown}); declarations must be plain data (no throwing getters or Proxies)',
   }],
   RC_ERR_DEPENDENCY_NO_YIELD: ['declaration', 'a dependency with teardown (a generator resolve) that returned without yielding', {
     noYield: '%{where}: a dependency with teardown returned without yielding a value',
@@ -112,6 +118,9 @@ export const registry = {
     protect: 'openapi(): protect must be a dependency, e.g. basicAuth()',
     notFound: 'openapi(): notFound must be a boolean',
     info: 'openapi(): info needs a title and a version (strings)',
+    servers: 'openapi(): servers must be a list of { url, description? }',
+    tags: 'openapi(): tags must be a list of { name, description?, externalDocs? }',
+    swaggerOpenapi: 'openapi(): swagger.openapi must be an object (the document\'s head)',
     uiPrefix: 'openapi(): the docs are served at docsPath; swaggerUi takes no routePrefix or prefix',
     clash: 'openapi(): specPath %{specPath} clashes with the docs under %{docsPath}',
     nested: 'openapi(): %{option} must be an options object',
@@ -124,6 +133,23 @@ export const registry = {
   }],
   RC_ERR_OPENAPI_SCHEMA_ID: ['document', 'two different schemas with the same $id in one document', {
     sameId: 'two different schemas use $id "%{id}" in one document; give each its own $id or share one schema object',
+  }],
+  RC_ERR_OPENAPI_CYCLE: ['document', 'a document value (openapiExtra, responses, an openapi() option, a schema) with a reference cycle', {
+    cycle: '%{at}: refers back to an object that contains it (a reference cycle); JSON cannot carry a cycle',
+  }],
+  RC_ERR_OPENAPI_DEPTH: ['document', 'a document value nested deeper than the cap', {
+    depth: '%{at}: nested more than %{max} levels deep',
+  }],
+  RC_ERR_OPENAPI_SIZE: ['document', 'a document value with more values than the cap', {
+    size: '%{at}: more than %{max} values; a document value this large is not documentation (put it in a file the docs link to)',
+  }],
+  RC_ERR_OPENAPI_VALUE: ['document', 'a document value JSON cannot carry (BigInt, symbol, function, NaN, a getter or setter in a schema)', {
+    number: '%{at}: %{value} is not a JSON number',
+    type: '%{at}: a %{type} cannot be written as JSON',
+    accessor: '%{at}: a schema must not have getters or setters: it is read again when it is compiled and documented',
+  }],
+  RC_ERR_OPENAPI_READ: ['document', 'a document value whose getter, Proxy trap or toJSON threw when it was declared', {
+    read: '%{at}: %{reading} threw (%{thrown}); document values must be plain data',
   }],
   RC_ERR_OPENAPI_APP_SWAGGER: ['document', 'an app\'s own @fastify/swagger (or swagger-ui) that openapi() cannot build on', {
     swaggerOptions: 'openapi(): the app registered @fastify/swagger itself, so the swagger options belong to that registration; drop openapi({ swagger })',
@@ -217,7 +243,7 @@ export const registry = {
     redisClient: 'redisReplayStore: pass a Redis client (ioredis) with set and exists',
     redisPrefix: 'redisReplayStore: prefix must be a string',
     dispatcher: 'queueDispatcher: needs a connection, a non-empty queueName, and waitMs / enqueueTimeoutMs as milliseconds (enqueueTimeoutMs above 0)',
-    worker: 'deliveryWorker: needs a connection, a secret function, a non-empty queueName, concurrency and retry.attempts as positive integers, timeoutMs and the retry delays as positive milliseconds',
+    worker: 'deliveryWorker: needs a connection, a secret function, a non-empty queueName, concurrency and retry.attempts as positive integers, timeoutMs and the retry delays as positive milliseconds (timeoutMs at most %{maxTimeout}: the job lock lasts twice as long, on a Node timer)',
     integrityKey: '%{where}: integrityKey must be a string of at least %{min} characters (or an array of them during a rotation), the same on producers and workers',
   }],
   RC_ERR_WEBHOOK_TARGET: ['webhook', 'a webhook target the SSRF guard refuses', {

@@ -9,6 +9,7 @@ import { UnrecoverableError, Worker } from 'bullmq'
 import type { ConnectionOptions, Job } from 'bullmq'
 import { routecraftError } from '../errors.js'
 import { attemptDelivery, isRetryable } from '../webhooks/index.js'
+import { MAX_TIMER_MS } from '../webhooks/retry.js'
 import type { DeliveryJob, SendOutcome } from '../webhooks/index.js'
 import { defaultQueueName, ignoreError } from './dispatcher.js'
 import { integrityKeys, sealMatches } from './integrity.js'
@@ -30,13 +31,13 @@ export interface DeliveryWorkerOptions {
   connection: ConnectionOptions
   /** Default `routecraft-webhooks`. */
   queueName?: string
-  /** The signing secret(s) for a job, looked up by the worker (jobs never hold one). A rejection is retried. */
+  /** The signing secret(s) for a job, looked up by the worker (jobs never hold one). A rejection, or no answer within `timeoutMs`, is retried. */
   secret: (job: DeliveryJob) => string | readonly string[] | Promise<string | readonly string[]>
   /** The key(s) the producers seal jobs with. */
   integrityKey: string | readonly string[]
   /** Jobs delivered at once by this worker. Default 16. */
   concurrency?: number
-  /** Per attempt, from the request to the response headers. Default 10 000. */
+  /** Per attempt, from the request to the response headers, and for the `secret` lookup. Default 10 000; at most 2³⁰ − 1 (the job lock lasts twice as long). */
   timeoutMs?: number
   /** Tries in all (default 15); the n-th wait is in [c/2, c) with c = min(maxDelayMs, minDelayMs × 2^(n−1)) (defaults 10 s and 4 h): about half a day to a day in all. */
   retry?: { attempts?: number; minDelayMs?: number; maxDelayMs?: number }
@@ -98,10 +99,33 @@ function checkOptions (options: DeliveryWorkerOptions): Policy {
   const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 1
   const ms = (n: unknown): boolean => typeof n === 'number' && Number.isFinite(n) && n > 0
   if (options?.connection === undefined || typeof options.secret !== 'function' || typeof queueName !== 'string' || queueName === '' ||
-    !count(concurrency) || !count(attempts) || !ms(timeoutMs) || !ms(minDelayMs) || !ms(maxDelayMs)) {
-    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'worker')
+    !count(concurrency) || !count(attempts) || !ms(timeoutMs) || timeoutMs > MAX_TIMER_MS / 2 || !ms(minDelayMs) || !ms(maxDelayMs)) {
+    throw routecraftError('RC_ERR_WEBHOOK_OPTION', 'worker', { maxTimeout: Math.floor(MAX_TIMER_MS / 2) })
   }
   return { attempts, minDelayMs, maxDelayMs }
+}
+
+/** What a thrown value says, whatever it is (a Proxy, a symbol, a throwing getter). */
+function detailOf (err: unknown): string {
+  try {
+    return String(err instanceof Error ? err.message : err)
+  } catch {
+    return 'an error that cannot be described'
+  }
+}
+
+/**
+ * The app's secret lookup, with the attempt's deadline: a lookup that never settles is retried
+ * later instead of holding the job (and a slot of the worker) forever.
+ */
+async function lookupSecret (lookup: DeliveryWorkerOptions['secret'], delivery: DeliveryJob, timeoutMs: number): Promise<string | readonly string[]> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs) })
+  try {
+    return await Promise.race([(async () => await lookup(delivery))(), deadline])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function attemptsSoFar (progress: unknown): number {
@@ -137,9 +161,9 @@ export function deliveryWorker (options: DeliveryWorkerOptions): DeliveryWorker 
     const { delivery } = job.data
     let secret: string | readonly string[]
     try {
-      secret = await options.secret(delivery)
+      secret = await lookupSecret(options.secret, delivery, timeoutMs)
     } catch (err) {
-      throw new RetryLater(`secret lookup failed: ${err instanceof Error ? err.message : String(err)}`, undefined)
+      throw new RetryLater(`secret lookup failed: ${detailOf(err)}`, undefined)
     }
     const { outcome: one, retryAfterMs } = await attemptDelivery(delivery, { secret, timeoutMs, allowPrivateNetwork })
     const outcome: SendOutcome = { ...one, attempts: attemptsSoFar(job.progress) + one.attempts, durationMs: Math.max(0, Date.now() - job.timestamp) }

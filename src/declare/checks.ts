@@ -7,6 +7,7 @@ import { routecraftError } from '../errors.js'
 import { describeValue, isRecord, unknownKey } from '../common/objects.js'
 import { isStatus } from '../common/http.js'
 import type { ResponseSpec } from './types.js'
+import { checkSchemaTree, snapshotJson } from './json.js'
 
 export const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'])
 
@@ -47,6 +48,7 @@ export function checkSchema (value: unknown, slot: string, where: string, object
   if (object && (value.type !== 'object' || typeof value.properties !== 'object' || value.properties === null)) {
     throw routecraftError(codes.schema, 'notObject', { where, slot, part: PARTS[slot] ?? 'cookie' })
   }
+  checkSchemaTree(value, `${where}: ${slot}`)
   return value
 }
 
@@ -73,17 +75,26 @@ export function checkKeys (decl: object, allowed: ReadonlySet<string>, where: st
 const STATUS_KEY = /^([1-5]\d\d|[1-5]XX|default)$/
 
 /** Normalizes `responses`: keys are status codes, `1XX`–`5XX` or `default`. */
-export function checkResponses (value: unknown, where: string, codes = ROUTE_CODES): Record<string, ResponseSpec> {
-  if (value === undefined) return {}
-  if (!isRecord(value)) {
+export function checkResponses (declared: unknown, where: string, codes = ROUTE_CODES): Record<string, ResponseSpec> {
+  if (declared === undefined) return {}
+  if (!isRecord(declared)) {
     throw routecraftError(codes.option, 'responses', { where })
   }
+  // A copy, read once: later changes to the declared object change nothing.
+  const value = snapshotJson(declared, `${where}: responses`)
   const out: Record<string, ResponseSpec> = {}
   for (const [key, spec] of Object.entries(value as Record<string, unknown>)) {
     if (!STATUS_KEY.test(key)) throw routecraftError(codes.status, 'responsesKey', { where, key })
     if (typeof spec !== 'object' || spec === null) throw routecraftError(codes.option, 'object', { where, option: `responses[${key}]` })
     const s = spec as ResponseSpec
     checkSchema(s.schema, `responses[${key}].schema`, where, false, codes)
+    if (s.description !== undefined && typeof s.description !== 'string') throw routecraftError(codes.option, 'responseDescription', { where, key })
+    for (const part of ['content', 'headers'] as const) {
+      const map: unknown = s[part]
+      if (map !== undefined && (!isRecord(map) || !Object.values(map).every(isRecord))) {
+        throw routecraftError(codes.option, 'responseMap', { where, key, part, what: part === 'content' ? 'media types to media type objects' : 'header names to header objects' })
+      }
+    }
     out[key] = s
   }
   return out

@@ -4,6 +4,7 @@
 import { routecraftError } from '../errors.js'
 import { kDependency } from '../symbols.js'
 import { checkKeys, checkSchema } from './checks.js'
+import { guardDeclaration } from './json.js'
 import { handlerName } from './names.js'
 import { keySet } from '../common/objects.js'
 import type { Dependency, DependencyDeclaration, DependencyRecord, DependencyValue, DepsMap, SchemaSlot, SecurityRequirement } from './types.js'
@@ -16,6 +17,11 @@ let nextId = 1
 // The constructors of `function*` and `async function*`: a resolve written as one has teardown.
 const GeneratorFunction = Object.getPrototypeOf(function * () {}).constructor as FunctionConstructor
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function * () {}).constructor as FunctionConstructor
+
+/** Whether `fn` is a `function*` or an `async function*`: a resolve with teardown. */
+export function isGeneratorFunction (fn: unknown): boolean {
+  return (fn as object) instanceof GeneratorFunction || (fn as object) instanceof AsyncGeneratorFunction
+}
 
 /** Whether `value` is a dependency. */
 export function isDependency (value: unknown): value is Dependency<unknown> {
@@ -62,12 +68,13 @@ export function checkDeps (deps: unknown, where: string): Readonly<Record<string
 export function dependency<T, P extends SchemaSlot = undefined, Q extends SchemaSlot = undefined, H extends SchemaSlot = undefined, C extends SchemaSlot = undefined, D extends DepsMap = Record<never, never>> (
   decl: DependencyDeclaration<T, P, Q, H, C, D>
 ): Dependency<DependencyValue<T>> {
-  return createDependency(decl as unknown as DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, undefined)
+  return guardDeclaration('dependency()', () => createDependency(decl as unknown as DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, undefined))
 }
 
 /** Builds a dependency; `security` is set by security builders such as basicAuth(). */
 export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, SchemaSlot, SchemaSlot, SchemaSlot, DepsMap>, security: SecurityRequirement | undefined): Dependency<DependencyValue<T>> {
   if (typeof decl !== 'object' || decl === null) throw routecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'noDeclaration')
+  if (decl.name !== undefined && typeof decl.name !== 'string') throw routecraftError('RC_ERR_DEPENDENCY_SHAPE', 'name')
   const where = `dependency ${decl.name ?? handlerName(decl.resolve) ?? '(anonymous)'}`
   checkKeys(decl, KEYS, where, 'RC_ERR_DEPENDENCY_SHAPE')
   if (typeof decl.resolve !== 'function') throw routecraftError('RC_ERR_DEPENDENCY_NO_RESOLVE', 'resolve', { where })
@@ -82,7 +89,7 @@ export function createDependency<T> (decl: DependencyDeclaration<T, SchemaSlot, 
     cookies: checkSchema(decl.cookies, 'cookies', where, true),
     cache: decl.cache ?? true,
     security,
-    teardown: (decl.resolve as object) instanceof GeneratorFunction || (decl.resolve as object) instanceof AsyncGeneratorFunction,
+    teardown: isGeneratorFunction(decl.resolve),
     resolve: decl.resolve as (ctx: never) => unknown,
   })
   return Object.freeze({ [kDependency]: record }) as Dependency<DependencyValue<T>>

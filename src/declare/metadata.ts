@@ -4,6 +4,7 @@
  */
 import { routecraftError } from '../errors.js'
 import { checkResponses, checkString, ROUTE_CODES } from './checks.js'
+import { snapshotJson } from './json.js'
 import type { Operation, OperationMetadata } from './types.js'
 
 /** The OpenAPI metadata of a route or webhook declaration, checked once (the description is kept as declared: the OpenAPI merger cleans it). */
@@ -30,7 +31,8 @@ export function checkMetadata (decl: OperationMetadata, where: string, codes = R
     tags: Object.freeze([...tags]),
     deprecated: decl.deprecated ?? false,
     includeInSchema: decl.includeInSchema ?? true,
-    openapiExtra: extra,
+    // A copy, read once: later changes to the declared object change nothing.
+    openapiExtra: extra === undefined ? undefined : snapshotJson(extra, `${where}: openapiExtra`),
     responses: checkResponses(decl.responses, where, codes),
   }
 }

@@ -24,7 +24,7 @@ const inferredNames: ReadonlySet<string> = new Set(['handler', 'resolve', 'anony
  * ```
  */
 export function handlerName (fn: Function | undefined): string | undefined {
-  if (fn === undefined) return undefined
+  if (typeof fn !== 'function') return undefined
   const raw: unknown = fn.name
   if (typeof raw !== 'string') return undefined
   const name = raw.replace(/^(?:bound )+/, '')

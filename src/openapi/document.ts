@@ -224,6 +224,6 @@ export function withoutOperations (base: Json, entries: readonly RegistryEntry[]
 
 function sortKeys (obj: Json): Json {
   const out: Json = {}
-  for (const key of Object.keys(obj).sort()) out[key] = obj[key]
+  for (const key of Object.keys(obj).sort()) Object.defineProperty(out, key, { value: obj[key], enumerable: true, writable: true, configurable: true })
   return out
 }

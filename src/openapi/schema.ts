@@ -74,7 +74,8 @@ export class SchemaComponents {
       this.#sources.set(id, text)
       const { title, ...rest } = body
       // FastAPI gives every model a title; keep the user's, or use the id.
-      this.schemas[id] = { ...rest, title: typeof title === 'string' ? title : id }
+      // define(): an `$id` of `__proto__` is a component like any other, not a prototype.
+      define(this.schemas, id, { ...rest, title: typeof title === 'string' ? title : id })
     } else if (before !== text) {
       throw routecraftError('RC_ERR_OPENAPI_SCHEMA_ID', 'sameId', { id })
     }

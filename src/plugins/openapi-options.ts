@@ -9,6 +9,7 @@ import { isRecord, keySet, unknownKey } from '../common/objects.js'
 import type { OperationIdStrategy } from '../openapi/ids.js'
 import { isDependency } from '../declare/dependency.js'
 import type { Dependency } from '../declare/types.js'
+import { snapshotJson } from '../declare/json.js'
 
 /** The options of {@link openapi}. */
 export interface OpenApiOptions {
@@ -62,7 +63,29 @@ function checkPath (value: unknown, option: string): string | false {
   return value
 }
 
-export function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOptions, 'operationIds' | 'notFound'>> & { specPath: string | false; docsPath: string | false } {
+/** The document pieces of the options, copied once (later changes to the app's objects change nothing). */
+export type DocumentPieces = Pick<OpenApiOptions, 'info' | 'servers' | 'tags'> & { extra: SwaggerPassThrough['openapi'] }
+
+function checkPieces (options: OpenApiOptions): DocumentPieces {
+  const piece = <T>(value: T, option: string): T => value === undefined ? value : snapshotJson(value, `openapi(): ${option}`)
+  const info = piece(options.info, 'info')
+  if (info !== undefined && (typeof info?.title !== 'string' || typeof info?.version !== 'string')) {
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'info')
+  }
+  const servers = piece(options.servers, 'servers')
+  if (servers !== undefined && (!Array.isArray(servers) || !servers.every(s => typeof s?.url === 'string'))) {
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'servers')
+  }
+  const tags = piece(options.tags, 'tags')
+  if (tags !== undefined && (!Array.isArray(tags) || !tags.every(t => typeof t?.name === 'string'))) {
+    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'tags')
+  }
+  const extra = piece((options.swagger as Record<string, unknown> | undefined)?.openapi as SwaggerPassThrough['openapi'], 'swagger.openapi')
+  if (extra !== undefined && !isRecord(extra)) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'swaggerOpenapi')
+  return { info, servers, tags, extra }
+}
+
+export function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOptions, 'operationIds' | 'notFound'>> & { specPath: string | false; docsPath: string | false; pieces: DocumentPieces } {
   if (typeof options !== 'object' || options === null) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'options')
   const unknown = unknownKey(options, KEYS)
   if (unknown !== undefined) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'unknown', { key: unknown, known: KEYS })
@@ -76,10 +99,8 @@ export function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOpt
   if (options.notFound !== undefined && typeof options.notFound !== 'boolean') {
     throw routecraftError('RC_ERR_OPENAPI_OPTION', 'notFound')
   }
-  if (options.info !== undefined && (typeof options.info?.title !== 'string' || typeof options.info?.version !== 'string')) {
-    throw routecraftError('RC_ERR_OPENAPI_OPTION', 'info')
-  }
   checkPassThrough(options.swagger, 'swagger', SWAGGER_KEYS)
+  const pieces = checkPieces(options)
   checkPassThrough(options.swaggerUi, 'swaggerUi', undefined)
   if (options.swaggerUi !== undefined && ('routePrefix' in options.swaggerUi || 'prefix' in options.swaggerUi)) {
     throw routecraftError('RC_ERR_OPENAPI_OPTION', 'uiPrefix')
@@ -89,7 +110,7 @@ export function checkOptions (options: OpenApiOptions): Required<Pick<OpenApiOpt
   if (specPath !== false && docsPath !== false && (specPath === docsPath || specPath.startsWith(docsPath + '/'))) {
     throw routecraftError('RC_ERR_OPENAPI_OPTION', 'clash', { specPath, docsPath })
   }
-  return { operationIds: ids, notFound: options.notFound ?? true, specPath, docsPath }
+  return { operationIds: ids, notFound: options.notFound ?? true, specPath, docsPath, pieces }
 }
 
 function checkPassThrough (value: unknown, option: string, known: ReadonlySet<string> | undefined): void {

@@ -11,7 +11,9 @@ import fp from 'fastify-plugin'
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui'
 import { routecraftError } from '../errors.js'
-import { checkOptions, type OpenApiOptions, type SwaggerUiPassThrough } from './openapi-options.js'
+import { guardDeclaration } from '../declare/json.js'
+import { INTERNAL_ERROR_BODY } from '../responses/error-answer.js'
+import { checkOptions, type DocumentPieces, type OpenApiOptions, type SwaggerUiPassThrough } from './openapi-options.js'
 import { HttpError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
 import { checkOperationIds, checkSchemaIds, type OperationIds } from '../openapi/ids.js'
@@ -57,7 +59,7 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
  * ```
  */
 export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
-  const opts = checkOptions(options)
+  const opts = guardDeclaration('openapi()', () => checkOptions(options))
   const protect = options.protect === undefined ? undefined : protectHook(options.protect)
 
   async function routecraftOpenapi (fastify: FastifyInstance): Promise<void> {
@@ -73,7 +75,7 @@ export function openapi (options: OpenApiOptions = {}): FastifyPluginAsync {
     let ids: OperationIds | undefined
     const build = (base: Record<string, unknown>): Record<string, unknown> => (builder as Builder).buildDocument(base, entries, { operationIds: opts.operationIds, ids: ids as OperationIds })
 
-    const reuse = await registerSwagger(fastify, options, opts.docsPath, build, own)
+    const reuse = await registerSwagger(fastify, options, opts.pieces, opts.docsPath, build, own)
     let built: Record<string, unknown> | undefined
     const appDocument = (): Record<string, unknown> => fastify.swagger() as unknown as Record<string, unknown>
     const documentOf = (): Record<string, unknown> => reuse ? (built ??= onAppSwagger(appDocument(), entries, builder as Builder, build)) : appDocument()
@@ -111,20 +113,22 @@ type Builder = typeof import('../openapi/document.js')
  * top of the app's (its info, components and other routes), served at specPath and docsPath.
  * Whether the app's is reused.
  */
-async function registerSwagger (fastify: FastifyInstance, options: OpenApiOptions, docsPath: string | false, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): Promise<boolean> {
+async function registerSwagger (fastify: FastifyInstance, options: OpenApiOptions, pieces: DocumentPieces, docsPath: string | false, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): Promise<boolean> {
   if (fastify.hasDecorator('swagger')) {
     if (options.swagger !== undefined) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerOptions')
     if (docsPath !== false && fastify.hasDecorator('swaggerCSP')) throw routecraftError('RC_ERR_OPENAPI_APP_SWAGGER', 'swaggerUi')
     return true
   }
   const { default: swagger } = await import('@fastify/swagger')
-  await fastify.register(swagger, swaggerOptions(options, build, own))
+  await fastify.register(swagger, swaggerOptions(options, pieces, build, own))
   return false
 }
 
 /** The document's route: serialized once, on its first request. */
 function serveDocument (fastify: FastifyInstance, specPath: string, protect: onRequestAsyncHookHandler | undefined, documentOf: () => Record<string, unknown>, own: symbol): void {
-  let cached: string | undefined
+  // The document as JSON text, or the error that building it threw (kept: building is
+  // deterministic, and a failing build must not be redone on every request).
+  let cached: string | { failed: unknown } | undefined
   fastify.route({
     method: 'GET',
     url: specPath,
@@ -132,26 +136,38 @@ function serveDocument (fastify: FastifyInstance, specPath: string, protect: onR
     // Hidden from an app's own @fastify/swagger, whose transform does not know this route.
     schema: { hide: true } as object,
     ...(protect === undefined ? {} : { onRequest: protect }),
-    handler: async (_request, reply) => {
-      cached ??= JSON.stringify(documentOf())
+    handler: async (request, reply) => {
+      if (cached === undefined) {
+        try {
+          cached = JSON.stringify(documentOf())
+        } catch (err) {
+          cached = { failed: err }
+        }
+      }
+      if (typeof cached !== 'string') {
+        // Only what an app's own swagger hooks or plain routes bring can fail here:
+        // routecraft's declarations were checked when declared. Logged, never echoed.
+        request.log.error({ err: cached.failed }, 'routecraft: the OpenAPI document could not be built')
+        return reply.code(500).header('content-type', 'application/json').send(INTERNAL_ERROR_BODY)
+      }
       return reply.header('content-type', 'application/json').send(cached)
     },
   })
 }
 
 /** @fastify/swagger's options: the document's head, routecraft's hooks, the user's extras. */
-function swaggerOptions (options: OpenApiOptions, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): FastifyDynamicSwaggerOptions {
+function swaggerOptions (options: OpenApiOptions, pieces: DocumentPieces, build: (base: Record<string, unknown>) => Record<string, unknown>, own: symbol): FastifyDynamicSwaggerOptions {
   const extra = options.swagger ?? {}
   const userTransform = extra.transform
   const userTransformObject = extra.transformObject
   return {
     ...extra,
     openapi: {
-      ...extra.openapi,
+      ...pieces.extra,
       openapi: '3.1.0',
-      info: options.info ?? extra.openapi?.info ?? { title: 'routecraft', version: '0.1.0' },
-      ...(options.servers === undefined ? {} : { servers: options.servers }),
-      ...(options.tags === undefined ? {} : { tags: options.tags }),
+      info: pieces.info ?? pieces.extra?.info ?? { title: 'routecraft', version: '0.1.0' },
+      ...(pieces.servers === undefined ? {} : { servers: pieces.servers }),
+      ...(pieces.tags === undefined ? {} : { tags: pieces.tags }),
     },
     refResolver: {
       buildLocalReference: (json: Record<string, unknown>, _base: unknown, _fragment: unknown, i: number) =>

@@ -3,6 +3,7 @@
  * (declare, then compile).
  */
 import { declareRoute } from '../declare/route.js'
+import { guardDeclaration } from '../declare/json.js'
 import { compileRoute } from '../compile/route.js'
 import type { DepsMap, ResponsesMap, RouteDeclaration, RoutePlugin, RouteTypes, SchemaSlot } from '../declare/types.js'
 
@@ -28,7 +29,7 @@ export function route<
   D extends DepsMap = Record<never, never>, Raw extends boolean | undefined = undefined,
   S extends number = 200, Rs extends ResponsesMap = Record<never, never>
 > (decl: RouteDeclaration<P, Q, H, C, B, R, D, Raw, S, Rs>): RoutePlugin<RouteTypes<P, Q, H, C, B, R, Raw, S, Rs>> {
-  const { operation, where } = declareRoute(decl as never)
+  const { operation, where } = guardDeclaration('route()', () => declareRoute(decl as never))
   // The declaration's types ride along on the plugin's type, for typed test clients.
   return compileRoute(operation, where) as RoutePlugin<RouteTypes<P, Q, H, C, B, R, Raw, S, Rs>>
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Static, TSchema } from '@sinclair/typebox'
 import { kOperation } from '../symbols.js'
 import { declareWebhook, type WebhookDeclaration } from '../declare/webhook.js'
+import { guardDeclaration } from '../declare/json.js'
 import type { Operation } from '../declare/types.js'
 import { compileBodyValidator, compileSerializer, validateCopy, type BodyCheck, type ValidationResult } from '../validation/validate.js'
 import { prepareSchema } from '../validation/schema.js'
@@ -60,7 +61,7 @@ function makeCodec<T> (name: string, body: TSchema | undefined): WebhookCodec<T>
  * ```
  */
 export function webhook<B extends TSchema | undefined = undefined> (decl: WebhookDeclaration<B>): WebhookPlugin<WebhookPayload<B>> {
-  const { operation } = declareWebhook(decl as WebhookDeclaration<TSchema | undefined>)
+  const { operation } = guardDeclaration('webhook()', () => declareWebhook(decl as WebhookDeclaration<TSchema | undefined>))
   const name = operation.url
   const codec = makeCodec<WebhookPayload<B>>(name, operation.body)
   const plugin = async function routecraftWebhook (fastify: FastifyInstance): Promise<void> {

@@ -5,6 +5,7 @@
  * that uses it.
  */
 import { routecraftError } from '../errors.js'
+import { guardDeclaration } from '../declare/json.js'
 import { HttpError } from '../responses/http-error.js'
 import { securityScheme } from './scheme.js'
 import { checkAuthOptions, describedBy, type CommonAuthOptions } from './options.js'
@@ -43,19 +44,21 @@ const DEFAULT_NAMES = { header: 'APIKeyHeader', query: 'APIKeyQuery', cookie: 'A
 export function apiKeyAuth (options: ApiKeyAuthOptions & { autoError?: true }): Dependency<string>
 export function apiKeyAuth (options: ApiKeyAuthOptions & { autoError: false }): Dependency<string | undefined>
 export function apiKeyAuth (options: ApiKeyAuthOptions): Dependency<string | undefined> {
-  const where = (options as ApiKeyAuthOptions | undefined)?.in
-  if (where !== 'header' && where !== 'query' && where !== 'cookie') {
-    throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeyIn')
-  }
-  const { name, autoError, schemeName, description } = checkAuthOptions(options, ['in', 'name'], 'apiKeyAuth', DEFAULT_NAMES[where])
-  if (typeof name !== 'string' || name === '') throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeyName', { in: where })
-  return securityScheme<string | undefined>({
-    schemeName,
-    scheme: { type: 'apiKey', in: where, name, ...describedBy(description) },
-    resolve: key => {
-      if (key !== undefined) return key
-      if (!autoError) return undefined
-      throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'APIKey' })
-    },
+  return guardDeclaration('apiKeyAuth()', () => {
+    const where = (options as ApiKeyAuthOptions | undefined)?.in
+    if (where !== 'header' && where !== 'query' && where !== 'cookie') {
+      throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeyIn')
+    }
+    const { name, autoError, schemeName, description } = checkAuthOptions(options, ['in', 'name'], 'apiKeyAuth', DEFAULT_NAMES[where])
+    if (typeof name !== 'string' || name === '') throw routecraftError('RC_ERR_AUTH_OPTION', 'apiKeyName', { in: where })
+    return securityScheme<string | undefined>({
+      schemeName,
+      scheme: { type: 'apiKey', in: where, name, ...describedBy(description) },
+      resolve: key => {
+        if (key !== undefined) return key
+        if (!autoError) return undefined
+        throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'APIKey' })
+      },
+    })
   })
 }

@@ -3,6 +3,7 @@
  * `securityScheme()`: one object carries the runtime check and the OpenAPI security scheme.
  */
 import { routecraftError } from '../errors.js'
+import { guardDeclaration } from '../declare/json.js'
 import { HttpError } from '../responses/http-error.js'
 import { securityScheme } from './scheme.js'
 import { checkAuthOptions, describedBy } from './options.js'
@@ -44,19 +45,21 @@ export interface BasicAuthOptions {
 export function basicAuth (options?: BasicAuthOptions & { autoError?: true }): Dependency<BasicCredentials>
 export function basicAuth (options: BasicAuthOptions & { autoError: false }): Dependency<BasicCredentials | undefined>
 export function basicAuth (options: BasicAuthOptions = {}): Dependency<BasicCredentials | undefined> {
-  const { realm, autoError, schemeName, description } = checkAuthOptions(options, ['realm'], 'basicAuth', 'HTTPBasic')
-  if (realm !== undefined && (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm))) {
-    throw routecraftError('RC_ERR_AUTH_OPTION', 'realm')
-  }
-  const challenge = realm === undefined ? 'Basic' : `Basic realm="${realm.replace(/["\\]/g, '\\$&')}"`
-  return securityScheme<BasicCredentials | undefined>({
-    schemeName,
-    scheme: { type: 'http', scheme: 'basic', ...describedBy(description) },
-    resolve: authorization => {
-      const parsed = parseBasicAuthorization(authorization)
-      if (parsed.kind === 'ok') return { username: parsed.username, password: parsed.password }
-      if (parsed.kind === 'missing' && !autoError) return undefined
-      throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': challenge })
-    },
+  return guardDeclaration('basicAuth()', () => {
+    const { realm, autoError, schemeName, description } = checkAuthOptions(options, ['realm'], 'basicAuth', 'HTTPBasic')
+    if (realm !== undefined && (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm))) {
+      throw routecraftError('RC_ERR_AUTH_OPTION', 'realm')
+    }
+    const challenge = realm === undefined ? 'Basic' : `Basic realm="${realm.replace(/["\\]/g, '\\$&')}"`
+    return securityScheme<BasicCredentials | undefined>({
+      schemeName,
+      scheme: { type: 'http', scheme: 'basic', ...describedBy(description) },
+      resolve: authorization => {
+        const parsed = parseBasicAuthorization(authorization)
+        if (parsed.kind === 'ok') return { username: parsed.username, password: parsed.password }
+        if (parsed.kind === 'missing' && !autoError) return undefined
+        throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': challenge })
+      },
+    })
   })
 }

@@ -4,6 +4,7 @@
  * the job of a dependency that uses it.
  */
 import { routecraftError } from '../errors.js'
+import { guardDeclaration } from '../declare/json.js'
 import { HttpError } from '../responses/http-error.js'
 import { securityScheme, splitAuthorization } from './scheme.js'
 import { checkAuthOptions, describedBy, type CommonAuthOptions } from './options.js'
@@ -47,16 +48,18 @@ export interface BearerAuthOptions extends CommonAuthOptions {
 export function bearerAuth (options?: BearerAuthOptions & { autoError?: true }): Dependency<BearerCredentials>
 export function bearerAuth (options: BearerAuthOptions & { autoError: false }): Dependency<BearerCredentials | undefined>
 export function bearerAuth (options: BearerAuthOptions = {}): Dependency<BearerCredentials | undefined> {
-  const { bearerFormat, autoError, schemeName, description } = checkAuthOptions(options, ['bearerFormat'], 'bearerAuth', 'HTTPBearer')
-  if (bearerFormat !== undefined && typeof bearerFormat !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'bearerFormat')
-  return securityScheme<BearerCredentials | undefined>({
-    schemeName,
-    scheme: { type: 'http', scheme: 'bearer', ...(bearerFormat === undefined ? {} : { bearerFormat }), ...describedBy(description) },
-    resolve: authorization => {
-      const [scheme, credentials] = splitAuthorization(authorization)
-      if (scheme !== '' && credentials !== '' && scheme.toLowerCase() === 'bearer') return { scheme, credentials }
-      if (!autoError) return undefined
-      throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'Bearer' })
-    },
+  return guardDeclaration('bearerAuth()', () => {
+    const { bearerFormat, autoError, schemeName, description } = checkAuthOptions(options, ['bearerFormat'], 'bearerAuth', 'HTTPBearer')
+    if (bearerFormat !== undefined && typeof bearerFormat !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'bearerFormat')
+    return securityScheme<BearerCredentials | undefined>({
+      schemeName,
+      scheme: { type: 'http', scheme: 'bearer', ...(bearerFormat === undefined ? {} : { bearerFormat }), ...describedBy(description) },
+      resolve: authorization => {
+        const [scheme, credentials] = splitAuthorization(authorization)
+        if (scheme !== '' && credentials !== '' && scheme.toLowerCase() === 'bearer') return { scheme, credentials }
+        if (!autoError) return undefined
+        throw new HttpError(401, 'Not authenticated', { 'WWW-Authenticate': 'Bearer' })
+      },
+    })
   })
 }

@@ -11,10 +11,11 @@
  * read through the dependency context.
  */
 import { routecraftError } from '../errors.js'
+import { guardDeclaration, snapshotJson } from '../declare/json.js'
 import { isRecord, keySet, unknownKey } from '../common/objects.js'
 import { HTTP_TOKEN } from '../common/http.js'
-import { createDependency } from '../declare/dependency.js'
-import type { Dependency, DependencyContext, SecurityRequirement } from '../declare/types.js'
+import { createDependency, isGeneratorFunction } from '../declare/dependency.js'
+import type { Dependency, DependencyContext, DependencyValue, SecurityRequirement } from '../declare/types.js'
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -58,6 +59,8 @@ export interface SecuritySchemeDeclaration<T> {
   /**
    * Turns the raw credentials into the dependency's value: the `Authorization` header, or the
    * API key, exactly as sent (`undefined` when absent or empty). Throw an `HttpError` to refuse.
+   * Written as a `function*` or `async function*`, it has teardown as a dependency's resolve
+   * does: the first yield is the value, the rest runs after the response.
    */
   resolve: (credentials: string | undefined, ctx: SecurityContext) => T | Promise<T>
 }
@@ -101,7 +104,9 @@ function checkFlows (flows: unknown, where: string): Record<string, unknown> {
 }
 
 /** The scheme object to document: checked, copied, frozen. */
-function checkScheme (scheme: unknown, where: string): SecuritySchemeObject {
+function checkScheme (declared: unknown, where: string): SecuritySchemeObject {
+  // Read once: extensions (`x-…`) and later changes to the app's object cannot reach the document.
+  const scheme = isRecord(declared) ? snapshotJson(declared, `${where}: scheme`) : declared
   if (!isRecord(scheme)) throw routecraftError('RC_ERR_AUTH_OPTION', 'scheme', { where })
   if (scheme.description !== undefined && typeof scheme.description !== 'string') throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeString', { where, option: 'scheme.description' })
   const copy: Record<string, unknown> = { ...scheme }
@@ -125,7 +130,7 @@ function checkScheme (scheme: unknown, where: string): SecuritySchemeObject {
     default:
       throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeType', { where, type: scheme.type })
   }
-  for (const [key, value] of Object.entries(copy)) if (value === undefined) delete copy[key]
+  // (The copy has no undefined values: snapshotJson leaves them out.)
   return Object.freeze(copy) as SecuritySchemeObject
 }
 
@@ -186,23 +191,27 @@ function readerFor (scheme: SecuritySchemeObject): Reader {
  * })
  * ```
  */
-export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependency<Awaited<T>> {
-  if (!isRecord(decl)) throw routecraftError('RC_ERR_AUTH_OPTION', 'declaration')
-  const where = `securityScheme ${typeof decl.schemeName === 'string' ? decl.schemeName : '(unnamed)'}`
-  const unknown = unknownKey(decl, KEYS)
-  if (unknown !== undefined) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key: unknown, known: KEYS })
-  if (typeof decl.schemeName !== 'string' || !SCHEME_NAME.test(decl.schemeName)) throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeName', { where })
-  const scheme = checkScheme(decl.scheme, where)
-  const scopes = decl.scopes ?? []
-  if (!Array.isArray(scopes) || scopes.some(s => typeof s !== 'string')) throw routecraftError('RC_ERR_AUTH_OPTION', 'scopes', { where })
-  if (typeof decl.resolve !== 'function') throw routecraftError('RC_ERR_AUTH_OPTION', 'resolve', { where })
-  const resolve = decl.resolve
-  const read = readerFor(scheme)
-  const security: SecurityRequirement = Object.freeze({ schemeName: decl.schemeName, scheme, scopes: Object.freeze([...scopes]) })
-  return createDependency<T>({
-    name: decl.schemeName,
-    resolve: (ctx: SecurityContext) => resolve(read(ctx), ctx),
-  } as never, security) as Dependency<Awaited<T>>
+export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependency<DependencyValue<T>> {
+  return guardDeclaration('securityScheme()', () => {
+    if (!isRecord(decl)) throw routecraftError('RC_ERR_AUTH_OPTION', 'declaration')
+    const where = `securityScheme ${typeof decl.schemeName === 'string' ? decl.schemeName : '(unnamed)'}`
+    const unknown = unknownKey(decl, KEYS)
+    if (unknown !== undefined) throw routecraftError('RC_ERR_AUTH_OPTION', 'unknown', { where, key: unknown, known: KEYS })
+    if (typeof decl.schemeName !== 'string' || !SCHEME_NAME.test(decl.schemeName)) throw routecraftError('RC_ERR_AUTH_OPTION', 'schemeName', { where })
+    const scheme = checkScheme(decl.scheme, where)
+    const scopes = decl.scopes ?? []
+    if (!Array.isArray(scopes) || scopes.some(s => typeof s !== 'string')) throw routecraftError('RC_ERR_AUTH_OPTION', 'scopes', { where })
+    if (typeof decl.resolve !== 'function') throw routecraftError('RC_ERR_AUTH_OPTION', 'resolve', { where })
+    const resolve = decl.resolve
+    const read = readerFor(scheme)
+    const security: SecurityRequirement = Object.freeze({ schemeName: decl.schemeName, scheme, scopes: Object.freeze([...scopes]) })
+    // A resolve written as an (async) generator has teardown, as a dependency's does: the
+    // wrapper is one too, and delegates the yield, the handler's error and the rest.
+    const wrapped = isGeneratorFunction(resolve)
+      ? async function * (ctx: SecurityContext) { return yield * (resolve(read(ctx), ctx) as unknown as AsyncGenerator<T>) }
+      : (ctx: SecurityContext) => resolve(read(ctx), ctx)
+    return createDependency<T>({ name: decl.schemeName, resolve: wrapped } as never, security) as Dependency<DependencyValue<T>>
+  })
 }
 
 /**

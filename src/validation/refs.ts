@@ -48,7 +48,8 @@ export function rememberId (rec: Json): void {
 
 /** The schema `id` names: in the app being compiled for, else any declaration's. */
 function lookup (id: string): TSchema | undefined {
-  const fromApp = appSchemas?.[id]
+  // Own keys only: an `$id` of `__proto__` or `constructor` names no inherited member.
+  const fromApp = appSchemas !== undefined && Object.hasOwn(appSchemas, id) ? appSchemas[id] : undefined
   return isObject(fromApp) ? fromApp as TSchema : seen.get(id)
 }
 

@@ -21,9 +21,13 @@ const agents = {
 }
 
 function classify (err: unknown): Attempt {
-  if (err instanceof TargetRefusedError) return { error: err.detail, retryable: false }
-  const code = (err as NodeJS.ErrnoException).code
-  return { error: `network error: ${code ?? (err as Error).message}`, retryable: true }
+  // A transport is user code: it may reject with anything (null, a Proxy, a throwing getter).
+  try {
+    if (err instanceof TargetRefusedError) return { error: err.detail, retryable: false }
+    const code: unknown = (err as NodeJS.ErrnoException | null | undefined)?.code ?? (err as Error | null | undefined)?.message
+    if (typeof code === 'string' || typeof code === 'number') return { error: `network error: ${code}`, retryable: true }
+  } catch {}
+  return { error: 'network error: the transport failed without a code or message', retryable: true }
 }
 
 export interface AttemptInput {
@@ -52,13 +56,44 @@ function signedHeaders (job: DeliveryJob, body: Buffer, keys: Buffer[]): Record<
   }
 }
 
-async function transportAttempt (transport: WebhookTransport, request: WebhookRequest): Promise<Attempt> {
+/** What a transport answered, as an attempt: `{ status }` with an integer status 100–599. */
+function transportAnswer (answer: unknown): Attempt {
   try {
-    const { status, headers } = await transport(request)
-    return { status, retryAfter: headers?.['retry-after'] }
-  } catch (err) {
-    return classify(err)
+    const { status, headers } = answer as { status: unknown; headers?: Record<string, unknown> }
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return { error: 'invalid transport answer', retryable: false }
+    const retryAfter: unknown = headers?.['retry-after']
+    return { status, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined }
+  } catch {
+    return { error: 'invalid transport answer', retryable: false }
   }
+}
+
+/**
+ * One attempt through a transport, with the deadline and the abort of an HTTP attempt: the
+ * first of the transport's answer, the timer and the abort settles it.
+ */
+function transportAttempt (transport: WebhookTransport, request: WebhookRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<Attempt> {
+  return new Promise<Attempt>(resolve => {
+    let settled = false
+    const finish = (result: Attempt): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      resolve(result)
+    }
+    const onAbort = (): void => finish({ error: 'aborted', retryable: false })
+    const timer = setTimeout(() => finish({ error: 'timeout', retryable: true }), timeoutMs)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    let answer: Promise<unknown>
+    try {
+      answer = Promise.resolve(transport(request))
+    } catch (err) {
+      finish(classify(err))
+      return
+    }
+    answer.then(value => finish(transportAnswer(value)), (err: unknown) => finish(classify(err)))
+  })
 }
 
 /**
@@ -71,7 +106,7 @@ async function transportAttempt (transport: WebhookTransport, request: WebhookRe
 export function attempt (input: AttemptInput): Promise<Attempt> {
   const { url, job, body, keys, timeoutMs, guarded, signal } = input
   const headers = signedHeaders(job, body, keys)
-  if (input.transport !== undefined) return transportAttempt(input.transport, { url, method: job.method, headers, body })
+  if (input.transport !== undefined) return transportAttempt(input.transport, { url, method: job.method, headers, body }, timeoutMs, signal)
   return new Promise<Attempt>(resolve => {
     let settled = false
     const finish = (result: Attempt): void => {

@@ -114,8 +114,9 @@ export type PrepareResult = { ok: true; job: DeliveryJob } | { ok: false; outcom
 
 /**
  * Seams for tests and special runtimes. `sleep` waits between attempts (resolve early when
- * the signal aborts), `random` draws the jitter in [0, 1), `resolve` replaces DNS for the
- * SSRF guard.
+ * the signal aborts; a wait never outlasts its delay on a real timer, so a `sleep` that never
+ * settles cannot wedge a send), `random` draws the jitter in [0, 1] (anything else counts as
+ * 1), `resolve` replaces DNS for the SSRF guard.
  *
  * @example
  * ```ts
@@ -131,7 +132,10 @@ export interface DeliveryHooks {
    * Makes each attempt instead of an HTTP request (test doubles such as `captureWebhooks` of
    * `routecraft/testing`, runtimes with an HTTP client of their own). It receives the request
    * exactly as it would be sent, signature included; a rejection is a network error (its
-   * `code`, or its message). No timeout or abort applies to it.
+   * `code`, or its message). The attempt's deadline (`timeoutMs`) and the abort signal apply
+   * as to an HTTP request: a transport that never settles ends as `timeout` (what it answers
+   * later is ignored), and an answer that is not `{ status }` with an integer status from
+   * 100 to 599 is `invalid transport answer`.
    */
   transport?: WebhookTransport
 }
@@ -229,8 +233,13 @@ export function checkJob (job: DeliveryJob): string | undefined {
 }
 
 export function detailOf (err: unknown): string {
-  if (err instanceof RoutecraftError) return err.detail
-  return err instanceof Error ? err.message : String(err)
+  // Hooks are user code: what they throw may be a Proxy, or have a throwing toString.
+  try {
+    if (err instanceof RoutecraftError) return err.detail
+    return String(err instanceof Error ? err.message : err)
+  } catch {
+    return 'an error that cannot be described'
+  }
 }
 
 export function refused (webhookId: string, started: number, error: string): SendOutcome {

@@ -112,7 +112,8 @@ async function deliverReporting (job: DeliveryJob, options: DeliverOptions): Pro
     if (!again || attempts >= policy.attempts) break
     const ceiling = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempts - 1))
     try {
-      await sleep(wait === undefined ? Math.floor(random() * ceiling) : Math.min(policy.maxDelayMs, wait), signal)
+      const delay = wait === undefined ? Math.floor(jitter(random) * ceiling) : Math.min(policy.maxDelayMs, wait)
+      await boundedSleep(sleep, delay, signal)
     } catch (err) {
       // The hooks are user code; "never rejects" holds for them too.
       error = `internal error: ${detailOf(err)}`
@@ -123,6 +124,27 @@ async function deliverReporting (job: DeliveryJob, options: DeliverOptions): Pro
   if (status !== undefined) outcome.status = status
   if (error !== undefined) outcome.error = error
   return wait === undefined ? { outcome } : { outcome, retryAfterMs: wait }
+}
+
+/** `random()` as a fraction in [0, 1]; anything else (NaN, 7, a string) counts as 1. */
+function jitter (random: () => number): number {
+  const r = random()
+  return typeof r === 'number' && r >= 0 && r <= 1 ? r : 1
+}
+
+/**
+ * The `sleep` hook, bounded like an attempt: it ends when the hook settles or, at the latest,
+ * when the delay has passed on a real timer (or the signal aborts), so a hook that never
+ * settles cannot wedge a send.
+ */
+async function boundedSleep (sleep: NonNullable<DeliveryHooks['sleep']>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<void>(resolve => { timer = setTimeout(resolve, ms) })
+  try {
+    await Promise.race([sleep(ms, signal), deadline])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function only (outcome: SendOutcome): AttemptResult {

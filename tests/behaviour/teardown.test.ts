@@ -319,3 +319,40 @@ t.test('scope dependencies and openapi({ protect }) may have teardown too', asyn
   await done.promise
   t.strictSame(events.splice(0), ['audit open', 'sent', 'audit close'])
 })
+
+t.test('a security scheme whose resolve is a generator has teardown too (sync and async)', async t => {
+  const { securityScheme } = await import('../../src/index.js')
+  for (const kind of ['async', 'sync'] as const) {
+    const events: string[] = []
+    let finished = deferred()
+    const body = function * (authorization: string | undefined): Generator<string> {
+      events.push('open')
+      try {
+        yield authorization ?? 'none'
+        events.push('commit')
+      } catch (err) {
+        events.push(`rollback ${errorName(err)}`)
+        throw err
+      } finally {
+        finished.resolve()
+      }
+    }
+    const scheme = { type: 'http', scheme: 'bearer' } as const
+    const guard = kind === 'async'
+      ? securityScheme({ schemeName: 'GenAsync', scheme, resolve: async function * (authorization) { return yield * body(authorization) } })
+      : securityScheme({ schemeName: 'GenSync', scheme, resolve: body })
+    const app = appWithLog(t, events)
+    await app.register(route({ method: 'GET', url: '/ok', deps: { g: guard }, handler: ({ deps }) => ({ value: deps.g.toUpperCase() }) }))
+    await app.register(route({ method: 'GET', url: '/fail', deps: { g: guard }, handler: () => { throw new HttpError(409, 'conflict') } }))
+    const ok = await app.inject({ url: '/ok', headers: { authorization: 'Bearer abc' } })
+    t.strictSame(ok.json(), { value: 'BEARER ABC' }, `${kind}: the value is the first yield (a string, as typed)`)
+    await finished.promise
+    t.strictSame(events, ['open', 'sent', 'commit'], `${kind}: the rest runs after the response`)
+    events.length = 0
+    finished = deferred()
+    const fail = await app.inject({ url: '/fail' })
+    t.equal(fail.statusCode, 409)
+    await finished.promise
+    t.strictSame(events, ['open', 'sent', 'rollback HttpError 409'], `${kind}: the handler's error is thrown in at the yield`)
+  }
+})

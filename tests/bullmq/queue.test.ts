@@ -221,6 +221,29 @@ t.test('a secret lookup that fails is retried, not a lost message', async t => {
   t.equal(calls, 3)
 })
 
+t.test('a secret lookup that never settles, or fails with anything, is retried at the deadline', async t => {
+  let calls = 0
+  const rx = await receiver(() => ({ status: 204 }))
+  closing.push(rx.close)
+  const name = `test-${process.pid}-${++queues}`
+  const dispatcher = queueDispatcher({ connection, queueName: name, integrityKey: KEY, waitMs: 20_000 })
+  closing.push(dispatcher.close)
+  const hostile = new Proxy({}, { get () { throw new Error('x') }, getPrototypeOf () { throw new Error('x') } })
+  const running = deliveryWorker({
+    connection, queueName: name, integrityKey: KEY, allowPrivateNetwork: true, timeoutMs: 200, retry: { minDelayMs: 10, maxDelayMs: 20 },
+    secret: () => {
+      calls++
+      if (calls === 1) return new Promise<string>(() => {})
+      if (calls === 2) throw hostile
+      if (calls === 3) return Promise.reject(Symbol('s'))
+      return SECRET
+    },
+  })
+  closing.push(running.close)
+  t.match(await dispatcher.dispatch(await job(rx.url)), { ok: true, attempts: 1 }, 'a hung lookup and two odd failures, then one attempt')
+  t.equal(calls, 4)
+})
+
 t.test('Redis unreachable: clear outcomes, no unhandled rejection, close() still works', async t => {
   const errors: Error[] = []
   const dead = { host: '127.0.0.1', port: 1 }
@@ -257,7 +280,7 @@ t.test('misuse is a RoutecraftError', async t => {
   for (const options of bad) t.throws(() => queueDispatcher(options as never), RoutecraftError, JSON.stringify(options))
   const badWorkers: unknown[] = [undefined, { connection, integrityKey: KEY }, { connection, integrityKey: KEY, secret: () => SECRET, concurrency: 0 },
     { connection, integrityKey: KEY, secret: () => SECRET, retry: { attempts: 1.5 } }, { connection, integrityKey: KEY, secret: () => SECRET, retry: { maxDelayMs: -1 } },
-    { connection, integrityKey: KEY, secret: () => SECRET, timeoutMs: 0 }, { connection, secret: () => SECRET }]
+    { connection, integrityKey: KEY, secret: () => SECRET, timeoutMs: 0 }, { connection, integrityKey: KEY, secret: () => SECRET, timeoutMs: 2 ** 30 }, { connection, secret: () => SECRET }]
   for (const options of badWorkers) t.throws(() => deliveryWorker(options as never), RoutecraftError, JSON.stringify(options))
   const dispatcher = queueDispatcher({ connection, integrityKey: KEY, queueName: 'misuse' })
   closing.push(dispatcher.close)
