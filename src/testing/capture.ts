@@ -122,7 +122,7 @@ export type PayloadOf<H> = H extends WebhookPlugin<infer T> ? T : never
 
 // Any payload type: a hook's codec takes and gives its payload, so no narrower type fits them all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyHook = WebhookPlugin<any>
+export type AnyHook = WebhookPlugin<any>
 type Send = AnyHook['send']
 
 const captured = new WeakSet<object>()
@@ -190,9 +190,43 @@ export function captureWebhooks<H extends AnyHook | readonly AnyHook[]> (hooks: 
     }
   }
 
-  const capture = (hook: AnyHook): Send => async (url, payload, sendOptions) => {
+  const capture = (hook: AnyHook): Send => capturingSend<T>(hook, (url, payload) =>
+    answersOf(typeof rule === 'function' ? rule({ event: hook.event, url, payload }) : rule), record)
+
+  const originals = list.map(hook => Object.getOwnPropertyDescriptor(hook, 'send'))
+  for (const hook of list) {
+    captured.add(hook)
+    Object.defineProperty(hook, 'send', { value: capture(hook), writable: true, configurable: true, enumerable: true })
+  }
+
+  return {
+    sent,
+    next ({ timeoutMs = defaultTimeout } = {}) {
+      if (taken < sent.length) return Promise.resolve(sent[taken++] as CapturedWebhook<T>)
+      if (closed) return Promise.reject(new Error('captureWebhooks: the outbox is closed'))
+      return waitFor(waiters, timeoutMs, () => `${sent.length} sent so far, ${taken} taken by next()`)
+    },
+    respondWith (outcome) {
+      if (typeof outcome !== 'function') answersOf(outcome)
+      rule = outcome
+    },
+    close () {
+      if (closed) return
+      closed = true
+      list.forEach((hook, i) => {
+        Object.defineProperty(hook, 'send', originals[i] as PropertyDescriptor)
+        captured.delete(hook)
+      })
+      for (const waiter of waiters.splice(0)) waiter(new Error('captureWebhooks: the outbox was closed while next() waited'))
+    },
+  }
+}
+
+/** A send() that answers each attempt as `answersFor` says and records the message. */
+function capturingSend<T> (hook: AnyHook, answersFor: (url: string, payload: T) => readonly AttemptAnswer[], record: (message: CapturedWebhook<T>) => void): Send {
+  return async (url, payload, sendOptions) => {
     const target = String(url)
-    const answers = answersOf(typeof rule === 'function' ? rule({ event: hook.event, url: target, payload: payload as T }) : rule)
+    const answers = answersFor(target, payload as T)
     const attempts: CapturedAttempt[] = []
     let first: WebhookRequest | undefined
     const transport = async (request: WebhookRequest): Promise<{ status: number }> => {
@@ -224,43 +258,20 @@ export function captureWebhooks<H extends AnyHook | readonly AnyHook[]> (hooks: 
     })
     return outcome
   }
+}
 
-  const originals = list.map(hook => Object.getOwnPropertyDescriptor(hook, 'send'))
-  for (const hook of list) {
-    captured.add(hook)
-    Object.defineProperty(hook, 'send', { value: capture(hook), writable: true, configurable: true, enumerable: true })
-  }
-
-  return {
-    sent,
-    next ({ timeoutMs = defaultTimeout } = {}) {
-      if (taken < sent.length) return Promise.resolve(sent[taken++] as CapturedWebhook<T>)
-      if (closed) return Promise.reject(new Error('captureWebhooks: the outbox is closed'))
-      return new Promise((resolve, reject) => {
-        const waiter = (message: CapturedWebhook<T> | Error): void => {
-          clearTimeout(timer)
-          if (message instanceof Error) reject(message)
-          else resolve(message)
-        }
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(waiter), 1)
-          reject(new Error(`captureWebhooks: no webhook sent within ${timeoutMs} ms (${sent.length} sent so far, ${taken} taken by next())`))
-        }, timeoutMs)
-        waiters.push(waiter)
-      })
-    },
-    respondWith (outcome) {
-      if (typeof outcome !== 'function') answersOf(outcome)
-      rule = outcome
-    },
-    close () {
-      if (closed) return
-      closed = true
-      list.forEach((hook, i) => {
-        Object.defineProperty(hook, 'send', originals[i] as PropertyDescriptor)
-        captured.delete(hook)
-      })
-      for (const waiter of waiters.splice(0)) waiter(new Error('captureWebhooks: the outbox was closed while next() waited'))
-    },
-  }
+/** The next message recorded, within `timeoutMs` (a waiter given an Error rejects: the outbox closed). */
+function waitFor<M> (waiters: Array<(message: M | Error) => void>, timeoutMs: number, progress: () => string): Promise<M> {
+  return new Promise((resolve, reject) => {
+    const waiter = (message: M | Error): void => {
+      clearTimeout(timer)
+      if (message instanceof Error) reject(message)
+      else resolve(message)
+    }
+    const timer = setTimeout(() => {
+      waiters.splice(waiters.indexOf(waiter), 1)
+      reject(new Error(`captureWebhooks: no webhook sent within ${timeoutMs} ms (${progress()})`))
+    }, timeoutMs)
+    waiters.push(waiter)
+  })
 }

@@ -58,7 +58,7 @@ export class UnexpectedStatusError extends Error {
   }
 }
 
-type Rest<P, N> = OptionalInput<P> extends true ? [input?: RequestInput<P, N>] : [input: RequestInput<P, N>]
+export type Rest<P, N> = OptionalInput<P> extends true ? [input?: RequestInput<P, N>] : [input: RequestInput<P, N>]
 
 /**
  * The test client of one app.

@@ -11,6 +11,13 @@ export type {
   TestResponse, ResponseAt, RequestInput, BodyAt, ValidationErrorBody, ValidationErrorItem, ErrorBody, TestCookie,
   ResponseHeaders, HttpStatus, SuccessStatus, ErrorStatus, QueryValue, TypesOf,
 } from './types.js'
+// The helper types the signatures above are built from (named so that users can name them too)
+export type {
+  BodyPart, DeclaredStatus, Digit, Distribute, Extra, KeyStatus, MainModel, ModelAt, ModelStatuses, OpenPart, Part, Specials,
+  ToNumber, OptionalInput, ResponseOf,
+} from './types.js'
+export type { Rest } from './client.js'
+export type { AnyHook } from './capture.js'
 export { unchecked, isUnchecked } from './unchecked.js'
 export type { Unchecked } from './unchecked.js'
 

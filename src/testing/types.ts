@@ -9,8 +9,8 @@ import type { HttpMethod, RoutePlugin, RouteTypes } from '../declare/types.js'
 // Status codes
 // ---------------------------------------------------------------------------------------------
 
-type Digit = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
-type ToNumber<S> = S extends `${infer N extends number}` ? N : never
+export type Digit = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+export type ToNumber<S> = S extends `${infer N extends number}` ? N : never
 
 /** Every status code a response can have, 100–599, as number literals. */
 export type HttpStatus = ToNumber<`${1 | 2 | 3 | 4 | 5}${Digit}${Digit}`>
@@ -85,12 +85,12 @@ export interface TestCookie {
 /** The declaration types a route plugin carries (loose ones for a plain `RoutePlugin`). */
 export type TypesOf<P> = P extends RoutePlugin<infer T extends RouteTypes> ? T : RouteTypes
 
-type KeyStatus<K> = K extends number ? K : K extends `${infer N extends number}` ? N : never
+export type KeyStatus<K> = K extends number ? K : K extends `${infer N extends number}` ? N : never
 /** Statuses whose additional response declares its own model (`responses: { 404: { schema } }`). */
-type ModelStatuses<Rs> = { [K in keyof Rs]-?: Rs[K] extends { schema: TSchema } ? KeyStatus<K> : never }[keyof Rs]
-type ModelAt<Rs, N> = { [K in keyof Rs]-?: N extends KeyStatus<K> ? Rs[K] extends { schema: infer S extends TSchema } ? Static<S> : never : never }[keyof Rs]
-type MainModel<T extends RouteTypes> = T['response'] extends TSchema ? Static<T['response']> : unknown
-type DeclaredStatus<T extends RouteTypes> = number extends T['status'] ? never : T['status']
+export type ModelStatuses<Rs> = { [K in keyof Rs]-?: Rs[K] extends { schema: TSchema } ? KeyStatus<K> : never }[keyof Rs]
+export type ModelAt<Rs, N> = { [K in keyof Rs]-?: N extends KeyStatus<K> ? Rs[K] extends { schema: infer S extends TSchema } ? Static<S> : never : never }[keyof Rs]
+export type MainModel<T extends RouteTypes> = T['response'] extends TSchema ? Static<T['response']> : unknown
+export type DeclaredStatus<T extends RouteTypes> = number extends T['status'] ? never : T['status']
 
 /**
  * The body at status `N`: the additional response's model when it declares one; nothing for
@@ -128,8 +128,8 @@ export interface ResponseAt<T extends RouteTypes, N> {
   text: string
 }
 
-type Specials<T extends RouteTypes> = ModelStatuses<T['responses']>
-type Distribute<T extends RouteTypes, N> = N extends unknown ? ResponseAt<T, N> : never
+export type Specials<T extends RouteTypes> = ModelStatuses<T['responses']>
+export type Distribute<T extends RouteTypes, N> = N extends unknown ? ResponseAt<T, N> : never
 
 /**
  * What a request to a route resolves to: a union discriminated by `status`, so that
@@ -151,15 +151,15 @@ export type TestResponse<P> = TypesOf<P> extends infer T extends RouteTypes
 /** A query string value: repeated keys for arrays. */
 export type QueryValue = string | number | boolean | bigint | null | undefined | ReadonlyArray<string | number | boolean | bigint>
 /** Headers and cookies beyond the declared ones (those of dependencies, `authorization`, …). */
-type Extra = Record<string, string | number | readonly string[] | undefined>
+export type Extra = Record<string, string | number | readonly string[] | undefined>
 
-type Part<K extends string, S, Loose> = S extends TSchema
+export type Part<K extends string, S, Loose> = S extends TSchema
   ? {} extends Static<S> ? { [_ in K]?: Static<S> } : { [_ in K]: Static<S> }
   : { [_ in K]?: Loose }
-type OpenPart<K extends string, S> = S extends TSchema
+export type OpenPart<K extends string, S> = S extends TSchema
   ? {} extends Static<S> ? { [_ in K]?: Static<S> & Extra } : { [_ in K]: Static<S> & Extra }
   : { [_ in K]?: Extra }
-type BodyPart<T extends RouteTypes> = T['rawBody'] extends true
+export type BodyPart<T extends RouteTypes> = T['rawBody'] extends true
   ? { body?: string | Uint8Array }
   : T['body'] extends TSchema ? { body: Static<T['body']> } : { body?: never }
 

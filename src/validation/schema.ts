@@ -84,29 +84,30 @@ export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Pre
     if (!compilingForApp()) prepared.set(schema, result)
     return result
   }
-  let out = schema
-  if (repeats) {
-    simple = false
-    const placed = new Set<string>()
-    const rewrite = (node: unknown, top: boolean): unknown => {
-      if (Array.isArray(node)) return node.map(n => rewrite(n, false))
-      if (typeof node !== 'object' || node === null) return node
-      const rec = node as Record<string, unknown>
-      if (!top && typeof rec.$id === 'string') {
-        if (placed.has(rec.$id)) return { $ref: rec.$id }
-        placed.add(rec.$id)
-      }
-      const copy: Record<string, unknown> = {}
-      for (const key of Object.keys(rec)) {
-        defineOwn(copy, key, key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false))
-      }
-      return copy
-    }
-    if (typeof schema.$id === 'string') placed.add(schema.$id)
-    out = rewrite(schema, true) as TSchema
-  }
+  const out = repeats ? refsForRepeats(schema) : schema
+  if (repeats) simple = false
   const result = { schema: out, simple, references: [] }
   prepared.set(schema, result)
   return result
 }
 
+/** `schema` with each repeated `$id` kept at its first place and a `$ref` to it elsewhere. */
+function refsForRepeats (schema: TSchema): TSchema {
+  const placed = new Set<string>()
+  const rewrite = (node: unknown, top: boolean): unknown => {
+    if (Array.isArray(node)) return node.map(n => rewrite(n, false))
+    if (typeof node !== 'object' || node === null) return node
+    const rec = node as Record<string, unknown>
+    if (!top && typeof rec.$id === 'string') {
+      if (placed.has(rec.$id)) return { $ref: rec.$id }
+      placed.add(rec.$id)
+    }
+    const copy: Record<string, unknown> = {}
+    for (const key of Object.keys(rec)) {
+      defineOwn(copy, key, key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false))
+    }
+    return copy
+  }
+  if (typeof schema.$id === 'string') placed.add(schema.$id)
+  return rewrite(schema, true) as TSchema
+}

@@ -9,6 +9,7 @@
  * {@link WebhookDispatcher} is where a queue plugs in (see docs/webhooks.md).
  */
 import { performance } from 'node:perf_hooks'
+import { errorDetail } from '../errors.js'
 import type { WebhookCodec } from './codec.js'
 import { signingKeys } from './sign.js'
 import { refuseUrl } from './ssrf.js'
@@ -65,26 +66,9 @@ export async function attemptDelivery (job: DeliveryJob, options: Omit<DeliverOp
 async function deliverReporting (job: DeliveryJob, options: DeliverOptions): Promise<AttemptResult> {
   const started = performance.now()
   const webhookId = typeof job?.webhookId === 'string' ? job.webhookId : ''
-  const jobProblem = checkJob(job)
-  if (jobProblem !== undefined) return only(refused(webhookId, started, `invalid job: ${jobProblem}`))
-  const policy = checkPolicy(options)
-  if (typeof policy === 'string') return only(refused(webhookId, started, `invalid options: ${policy}`))
-  let keys: Buffer[]
-  try {
-    keys = signingKeys(options.secret)
-  } catch (err) {
-    return only(refused(webhookId, started, `invalid secret: ${detailOf(err)}`))
-  }
-  let url: URL
-  try {
-    url = new URL(job.url)
-  } catch {
-    return only(refused(webhookId, started, 'refused target: not a valid URL'))
-  }
-  const guarded = options.allowPrivateNetwork !== true
-  const refusal = refuseUrl(url, !guarded)
-  if (refusal !== undefined) return only(refused(webhookId, started, `refused target: ${refusal}`))
-
+  const ready = checkDelivery(job, options)
+  if (typeof ready === 'string') return { outcome: refused(webhookId, started, ready) }
+  const { url, keys, policy, guarded } = ready
   const { signal, sleep = defaultSleep, random = Math.random } = options
   const body = Buffer.from(job.body)
   let attempts = 0
@@ -147,8 +131,28 @@ async function boundedSleep (sleep: NonNullable<DeliveryHooks['sleep']>, ms: num
   }
 }
 
-function only (outcome: SendOutcome): AttemptResult {
-  return { outcome }
+/** What a delivery needs, checked before any attempt; or why it is refused. */
+function checkDelivery (job: DeliveryJob, options: DeliverOptions): { url: URL; keys: Buffer[]; policy: Exclude<ReturnType<typeof checkPolicy>, string>; guarded: boolean } | string {
+  const jobProblem = checkJob(job)
+  if (jobProblem !== undefined) return `invalid job: ${jobProblem}`
+  const policy = checkPolicy(options)
+  if (typeof policy === 'string') return `invalid options: ${policy}`
+  let keys: Buffer[]
+  try {
+    keys = signingKeys(options.secret)
+  } catch (err) {
+    return `invalid secret: ${detailOf(err)}`
+  }
+  let url: URL
+  try {
+    url = new URL(job.url)
+  } catch {
+    return errorDetail('RC_ERR_WEBHOOK_TARGET', 'refused', { reason: 'not a valid URL' })
+  }
+  const guarded = options.allowPrivateNetwork !== true
+  const refusal = refuseUrl(url, !guarded)
+  if (refusal !== undefined) return errorDetail('RC_ERR_WEBHOOK_TARGET', 'refused', { reason: refusal })
+  return { url, keys, policy, guarded }
 }
 
 /**

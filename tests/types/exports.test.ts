@@ -14,11 +14,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url))
 const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, string | { types?: string }> }
 
 /** The source of each entry point: `./dist/x/index.d.ts` → `src/x/index.ts`. */
-// routecraft/testing's conditional types are built from helper aliases (ModelAt, Rest, …) that
-// are not exported yet; that entry is left out until they are.
-const NOT_YET = new Set(['./testing'])
 const entries = Object.entries(manifest.exports)
-  .filter(([sub]) => !NOT_YET.has(sub))
   .flatMap(([sub, target]) => typeof target === 'object' && target.types !== undefined ? [[sub, join(repo, target.types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts'))] as const] : [])
 
 const program = ts.createProgram(entries.map(([, file]) => file), { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, types: ['node'], skipLibCheck: true, noEmit: true })
