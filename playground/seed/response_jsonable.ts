@@ -24,20 +24,20 @@ export const Item = model('Item', {
   description: nullable(Type.String()),
 })
 
-// What the date-time format lets through: a date, then optionally `T`/`t`/space, hours and
-// minutes, optional seconds and fraction (`.` or `,`), optional zone (`Z`/`z`, `±HH:MM`, `±HHMM`).
-const PARTS = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$/
+// What the date-time format lets through: a date, `T`/`t`/space, hours and minutes, optional
+// seconds and fraction, optional zone (`Z`/`z`, `±HH:MM` or `±HHMM`).
+const PARTS = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/
 
 /**
  * A validated date-time as pydantic writes a `datetime` in JSON mode:
  * `2023-01-01T12:00:00.5-05:30` → `2023-01-01T12:00:00.500000-05:30`, `…+00:00` → `…Z`,
- * `2023-01-01 12:00` → `2023-01-01T12:00:00`, `2023-01-01` → `2023-01-01T00:00:00`. Plain string work: no `Date`, no time zone.
+ * `2023-01-01 12:00` → `2023-01-01T12:00:00`. Plain string work: no `Date`, no time zone.
  */
 export function isoformat (text: string): string {
   const m = PARTS.exec(text)
   /* c8 ignore next -- the body schema's date-time format only lets matching strings through */
   if (m === null) return text
-  const [, date, hoursMinutes = '00:00', seconds = '00', fraction = '', z, sign, offsetHours, offsetMinutes] = m
+  const [, date, hoursMinutes, seconds = '00', fraction = '', z, sign, offsetHours, offsetMinutes] = m
   // Microseconds: six digits, the rest cut off (not rounded), none when they are all zero.
   const micro = fraction.slice(0, 6).padEnd(6, '0')
   let zone = ''

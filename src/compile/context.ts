@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { parseCookie } from 'cookie'
 import { TemporalResponse } from '../responses/temporal.js'
 import type { TeardownStack } from './teardown.js'
+import type { ValidationIssue } from '../validation/issues.js'
 
 
 const NO_DEPS = Object.freeze({})
@@ -23,11 +24,17 @@ export class Context {
   deps: Record<string, unknown> = NO_DEPS
   /** Only on requests of routes with teardown dependencies (no field, no cost, elsewhere). */
   declare teardown?: TeardownStack
+  /** Problems with the dependencies' own parts, left by dependency solving. */
+  issues: ValidationIssue[] | undefined = undefined
   #response: TemporalResponse | undefined
   #cookies: Record<string, string | undefined> | undefined
   readonly #status: number
-  constructor (readonly request: FastifyRequest, readonly reply: FastifyReply, cookies: Record<string, string | undefined> | undefined, status: number) {
-    this.#cookies = cookies
+  /**
+   * @param cookieJar the copy of the cookies that validation reads and coerces, when the route
+   *   or a dependency validates cookies
+   */
+  constructor (readonly request: FastifyRequest, readonly reply: FastifyReply, readonly cookieJar: Record<string, string | undefined> | undefined, status: number) {
+    this.#cookies = cookieJar
     this.#status = status
   }
 

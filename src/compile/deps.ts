@@ -2,6 +2,11 @@
  * Dependency solving, planned once per route: the graph is flattened into an ordered list
  * (sub-dependencies first), shared dependencies collapse into one node (FastAPI's
  * `use_cache=True`), and each request only walks that list.
+ *
+ * As FastAPI's `solve_dependencies`: each dependency's own request parts are validated just
+ * before it would run (dep-checks.ts); a dependency whose parts, or any sub-dependency's, are
+ * invalid is not run and its problems join the route's 422 list. The others run, so a security
+ * dependency's `HttpError` answers before any of the route's own parts are looked at.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
@@ -10,6 +15,10 @@ import { kDependency } from '../symbols.js'
 import type { Dependency, DependencyRecord, SecurityRequirement } from '../declare/types.js'
 import type { TemporalResponse } from '../responses/temporal.js'
 import { enterGenerator, type TeardownStack } from './teardown.js'
+import type { ValidationIssue } from '../validation/issues.js'
+import type { Cookies } from './parts.js'
+import { admit, gatherIssues, hasParts, type Checking, type DependencyChecks } from './dep-checks.js'
+import { NonJsonBody } from './body.js'
 
 /** One step of a plan. */
 interface PlanNode {
@@ -29,6 +38,10 @@ export interface DependencyPlan {
   readonly records: readonly DependencyRecord[]
   /** Some dependency has teardown: each request needs a {@link TeardownStack}. */
   readonly teardown: boolean
+  /** Whether any node validates cookies. */
+  readonly cookies: boolean
+  /** The nodes whose problems are reported, in order: the scope's dependencies, then the route's. */
+  readonly roots: readonly number[]
 }
 
 /** Plans `deps`; `undefined` when there are none. Throws on a cycle. */
@@ -64,9 +77,18 @@ export function planDependencies (deps: Readonly<Record<string, Dependency<unkno
 
   // Scope dependencies (a plugin's or the app's) run first and are not exposed in ctx.deps,
   // as FastAPI's router- and app-level `dependencies=[...]`.
-  for (const dep of scope) visit(dep[kDependency])
+  const roots: number[] = []
+  for (const dep of scope) roots.push(visit(dep[kDependency]))
   const outputs = keys.map(key => [key, visit((deps[key] as Dependency<unknown>)[kDependency])] as const)
-  return { nodes, outputs, records: [...records], teardown: nodes.some(n => n.record.teardown) }
+  for (const [, at] of outputs) roots.push(at)
+  return {
+    nodes,
+    outputs,
+    records: [...records],
+    teardown: nodes.some(n => n.record.teardown),
+    cookies: nodes.some(n => n.record.cookies !== undefined),
+    roots,
+  }
 }
 
 /**
@@ -127,6 +149,10 @@ export interface SolveSource {
   readonly response: TemporalResponse
   /** Set for requests whose plan has dependencies with teardown. */
   readonly teardown?: TeardownStack
+  /** The copy of the cookies that validation coerces, when anything validates cookies. */
+  readonly cookieJar: Cookies
+  /** Set by solving: the dependencies' problems, in FastAPI's order. */
+  issues: ValidationIssue[] | undefined
 }
 
 /** The context a dependency's resolve receives: the route's parts and its own deps. */
@@ -142,7 +168,11 @@ class DependencyContext {
   get query (): unknown { return this.#source.query }
   get headers (): unknown { return this.#source.headers }
   get cookies (): unknown { return this.#source.cookies }
-  get body (): unknown { return this.#source.body }
+  get body (): unknown {
+    // Not validated yet: FastAPI validates the route's body after its dependencies.
+    const body = this.#source.body
+    return body instanceof NonJsonBody ? body.bytes : body
+  }
   get response (): TemporalResponse { return this.#source.response }
   get request (): FastifyRequest { return this.#source.request }
   get reply (): FastifyReply { return this.#source.reply }
@@ -153,26 +183,33 @@ const NO_DEPS: Record<string, unknown> = Object.freeze({}) as Record<string, unk
 /**
  * Solves `plan` for one request; returns the route's `deps` object — synchronously while every
  * resolve is synchronous (no promise, no microtask: the common case of guards and parsers), and
- * as a promise from the first resolve that returns one.
+ * as a promise from the first resolve that returns one. Problems with the dependencies' own
+ * parts are left in `source.issues` (the route answers 422 with them after its own checks).
+ * `checks` are the plan's compiled dependency checks (compileDependencyChecks in dep-checks.ts).
  */
-export function solveDependencies (plan: DependencyPlan, source: SolveSource): Record<string, unknown> | Promise<Record<string, unknown>> {
+export function solveDependencies (plan: DependencyPlan, source: SolveSource, checks: DependencyChecks | undefined): Record<string, unknown> | Promise<Record<string, unknown>> {
   const values: unknown[] = new Array(plan.nodes.length)
+  const checking: Checking | undefined = checks === undefined ? undefined : { checks, failed: new Uint8Array(plan.nodes.length), issues: undefined }
   for (let i = 0; i < plan.nodes.length; i++) {
-    const value = resolveNode(plan.nodes[i] as PlanNode, values, source)
-    if (value instanceof Promise) return finishAsync(plan, source, values, i, value)
+    const node = plan.nodes[i] as PlanNode
+    if (checking !== undefined && !admit(node, i, checking, source.request, source.cookieJar)) continue
+    const value = resolveNode(node, values, source)
+    if (value instanceof Promise) return finishAsync(plan, source, values, checking, i, value)
     values[i] = value
   }
-  return outputs(plan, values)
+  return outputs(plan, values, checking, source)
 }
 
-async function finishAsync (plan: DependencyPlan, source: SolveSource, values: unknown[], from: number, pending: Promise<unknown>): Promise<Record<string, unknown>> {
+async function finishAsync (plan: DependencyPlan, source: SolveSource, values: unknown[], checking: Checking | undefined, from: number, pending: Promise<unknown>): Promise<Record<string, unknown>> {
   values[from] = await pending
   for (let i = from + 1; i < plan.nodes.length; i++) {
-    let value = resolveNode(plan.nodes[i] as PlanNode, values, source)
+    const node = plan.nodes[i] as PlanNode
+    if (checking !== undefined && !admit(node, i, checking, source.request, source.cookieJar)) continue
+    let value = resolveNode(node, values, source)
     if (value instanceof Promise) value = await value
     values[i] = value
   }
-  return outputs(plan, values)
+  return outputs(plan, values, checking, source)
 }
 
 function resolveNode (node: PlanNode, values: unknown[], source: SolveSource): unknown {
@@ -190,7 +227,9 @@ function enterer (record: DependencyRecord): PlanNode['resolve'] {
   return (ctx, source) => enterGenerator(record.resolve(ctx as never) as Parameters<typeof enterGenerator>[0], source.teardown as TeardownStack, where)
 }
 
-function outputs (plan: DependencyPlan, values: unknown[]): Record<string, unknown> {
+function outputs (plan: DependencyPlan, values: unknown[], checking: Checking | undefined, source: SolveSource): Record<string, unknown> {
+  const found = checking?.issues
+  if (found !== undefined) source.issues = gatherIssues(plan.nodes, plan.roots, found)
   const out: Record<string, unknown> = {}
   for (const [key, index] of plan.outputs) out[key] = values[index]
   return out

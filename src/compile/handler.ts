@@ -1,18 +1,23 @@
 /**
- * The request path of a route: validation of every part (all problems reported together, as
- * FastAPI does), dependencies, the handler and one serializer call.
+ * The request path of a route, in FastAPI's order (`get_request_handler` and
+ * `solve_dependencies` in fastapi/routing.py and fastapi/dependencies/utils.py): the body is
+ * parsed first (malformed JSON has already answered 422 `json_invalid`), then dependencies are
+ * solved (each after its own parts are validated; a security dependency's `HttpError` ends the
+ * request), then the route's own path, query, header, cookie and body are validated and every
+ * problem found so far answers one 422; then the handler and one serializer call.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { ValidateFunction } from 'ajv'
 import { HttpError, RequestValidationError } from '../responses/http-error.js'
 import { DirectResponse } from '../responses/with-response.js'
-import { toIssues, type ValidationIssue } from '../validation/issues.js'
+import { toIssues } from '../validation/issues.js'
 import { appendIssues } from '../validation/limits.js'
-import type { BodyCheck, Part } from '../validation/validate.js'
+import type { BodyCheck } from '../validation/validate.js'
 import { solveDependencies, type DependencyPlan } from './deps.js'
+import type { DependencyChecks } from './dep-checks.js'
 import { applyParts, sendDirect } from './send.js'
 import { NonJsonBody, sentBody } from './body.js'
 import { Context, RawBodyContext, parseCookies } from './context.js'
+import { checkParts, type PartStep } from './parts.js'
 import { routecraftErrorHandler } from './error-handler.js'
 import { guarded, openTeardown } from './teardown.js'
 import type { Operation } from '../declare/types.js'
@@ -25,9 +30,13 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 export type Serializer = (value: unknown) => string
 
 export interface Validators {
-  readonly steps: ReadonlyArray<readonly [Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]>
+  /** The route's own parameter parts (its dependencies check theirs while being solved). */
+  readonly steps: readonly PartStep[]
+  /** Whether the route or any dependency validates cookies (a copy is then made per request). */
   readonly cookies: boolean
   readonly body: BodyCheck | undefined
+  /** The dependencies' own part checks, run while they are solved. */
+  readonly dependencies: DependencyChecks | undefined
 }
 
 /**
@@ -48,7 +57,7 @@ export function makeHandler (
   fallback: Serializer,
   throwing: boolean
 ): RouteHandler {
-  const { steps, body: vBody } = validators
+  const { steps, body: vBody, dependencies } = validators
   const pathParams = op.pathParams
   const defaultStatus = op.status
   const userHandler = op.handler as (ctx: Context) => unknown
@@ -84,10 +93,10 @@ export function makeHandler (
   function solveWithTeardown (plan: DependencyPlan, ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
     const stack = ctx.teardown = openTeardown(request, reply)
     return guarded(stack, () => {
-      const deps = solveDependencies(plan, ctx)
-      if (deps instanceof Promise) return deps.then(value => { ctx.deps = value; return run(ctx, reply) })
+      const deps = solveDependencies(plan, ctx, dependencies)
+      if (deps instanceof Promise) return deps.then(value => { ctx.deps = value; return validateAndRun(ctx, request, reply) })
       ctx.deps = deps
-      return run(ctx, reply)
+      return validateAndRun(ctx, request, reply)
     })
   }
 
@@ -97,23 +106,10 @@ export function makeHandler (
     return finish(out, ctx, reply)
   }
 
-  return function routecraftHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
-    // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
-    for (let i = 0; i < pathParams.length; i++) {
-      if ((request.params as Record<string, string>)[pathParams[i] as string] === '') {
-        routecraftErrorHandler(NOT_FOUND, request, reply)
-        return undefined
-      }
-    }
-    let cookies: Record<string, string | undefined> | undefined
-    let issues: ValidationIssue[] | undefined
-    if (steps.length > 0) {
-      if (validators.cookies) cookies = { ...parseCookies(request) }
-      for (let i = 0; i < steps.length; i++) {
-        const [part, check, pick] = steps[i] as Validators['steps'][number]
-        if (!check(pick(request, cookies))) issues = appendIssues(issues, toIssues(check.errors, [part]))
-      }
-    }
+  /** The route's own parts and body, after its dependencies: a 422 with every problem, or the handler. */
+  function validateAndRun (ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+    let issues = ctx.issues
+    if (steps.length > 0) issues = checkParts(steps, request, ctx.cookieJar, issues)
     if (vBody !== undefined) {
       const body = request.body
       if (body === undefined || body === null) {
@@ -133,20 +129,31 @@ export function makeHandler (
       reply.code(422).send({ detail: issues })
       return undefined
     }
+    return run(ctx, reply)
+  }
 
+  return function routecraftHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+    // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
+    for (let i = 0; i < pathParams.length; i++) {
+      if ((request.params as Record<string, string>)[pathParams[i] as string] === '') {
+        routecraftErrorHandler(NOT_FOUND, request, reply)
+        return undefined
+      }
+    }
+    // Validation coerces cookies in place: a copy, never the object Fastify's cookie plugin keeps.
+    const cookies = validators.cookies ? { ...parseCookies(request) } : undefined
     const ctx = new ContextClass(request, reply, cookies, defaultStatus)
     if (plan !== undefined) {
       if (teardown) return solveWithTeardown(plan, ctx, request, reply)
-      const deps = solveDependencies(plan, ctx)
+      const deps = solveDependencies(plan, ctx, dependencies)
       if (deps instanceof Promise) {
         return deps.then(value => {
           ctx.deps = value
-          return run(ctx, reply)
+          return validateAndRun(ctx, request, reply)
         })
       }
       ctx.deps = deps
     }
-    return run(ctx, reply)
+    return validateAndRun(ctx, request, reply)
   }
 }
-

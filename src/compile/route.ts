@@ -4,14 +4,15 @@
  * Decided when the route is declared: the dependency plan, the merged request-part schemas and
  * the cheap checks of every schema. Compiled on the route's first request (once): validators
  * and response serializers, so that an app with many routes starts in the time its routes
- * take to register. A request then runs validation (every part, so that all problems are reported together as
- * FastAPI does), dependencies, the handler and one serializer call.
+ * take to register. A request then runs dependencies and validation in FastAPI's order (see
+ * handler.ts), the handler and one serializer call.
  */
-import type { FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginOptions } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
-import type { ValidateFunction } from 'ajv'
 import { kOperation } from '../symbols.js'
-import { compileBodyValidator, compileSerializer, compileValidator, type Part } from '../validation/validate.js'
+import { compileBodyValidator, compileSerializer } from '../validation/validate.js'
+import { partSteps } from './parts.js'
+import { compileDependencyChecks } from './dep-checks.js'
 import { prepareSchema } from '../validation/schema.js'
 import { externalRefs, withSchemas } from '../validation/refs.js'
 import type { RoutecraftError } from '../errors.js'
@@ -63,13 +64,14 @@ function compileSerializers (op: Operation): Serializers {
   return { byStatus, fallback }
 }
 
-function compileValidators (op: Operation, inputs: RegistryEntry['inputs']): Validators {
-  const steps: Array<[Part, ValidateFunction, (req: FastifyRequest, cookies: Record<string, string | undefined> | undefined) => unknown]> = []
-  if (inputs.params !== undefined) steps.push(['path', compileValidator(inputs.params, 'path'), req => req.params])
-  if (inputs.query !== undefined) steps.push(['query', compileValidator(inputs.query, 'query'), req => req.query])
-  if (inputs.headers !== undefined) steps.push(['header', compileValidator(inputs.headers, 'header'), req => req.headers])
-  if (inputs.cookies !== undefined) steps.push(['cookie', compileValidator(inputs.cookies, 'cookie'), (_req, cookies) => cookies])
-  return { steps, cookies: inputs.cookies !== undefined, body: op.body === undefined ? undefined : compileBodyValidator(op.body) }
+/** The route's own parts (each dependency validates its own while being solved) and body. */
+function compileValidators (op: Operation, plan: DependencyPlan | undefined): Validators {
+  return {
+    steps: partSteps({ params: op.params ?? autoParams(op.pathParams), query: op.query, headers: op.headers, cookies: op.cookies }),
+    cookies: op.cookies !== undefined || plan?.cookies === true,
+    body: op.body === undefined ? undefined : compileBodyValidator(op.body),
+    dependencies: plan === undefined ? undefined : compileDependencyChecks(plan.nodes),
+  }
 }
 
 /** Every schema an operation validates or serializes with (its request parts as merged with its dependencies'). */
@@ -114,9 +116,9 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
   }
   let serializers: Serializers | undefined
   // `throwing`: request validation errors go to the app's own error handler as errors.
-  const build = (plan: DependencyPlan | undefined, inputs: RegistryEntry['inputs'], throwing: boolean, schemas: Readonly<Record<string, unknown>> | undefined) => (): RouteHandler => withSchemas(schemas, where, () => {
+  const build = (plan: DependencyPlan | undefined, throwing: boolean, schemas: Readonly<Record<string, unknown>> | undefined) => (): RouteHandler => withSchemas(schemas, where, () => {
     const { byStatus, fallback } = schemas === undefined ? (serializers ??= compileSerializers(op)) : compileSerializers(op)
-    return makeHandler(op, plan, compileValidators(op, inputs), byStatus, fallback, throwing)
+    return makeHandler(op, plan, compileValidators(op, plan), byStatus, fallback, throwing)
   })
   // Shared by every registration without scope dependencies: one compilation for all of them
   // (one for apps with an error handler of their own, one for the others).
@@ -138,8 +140,8 @@ export function compileRoute (op: Operation, where: string): RoutePlugin {
       }
     })
     const handler = scope.length === 0 && !appRefs
-      ? (unscopedHandlers[Number(appHandles)] ??= compileOnFirstUse(build(plan, inputs, appHandles, undefined)))
-      : compileOnFirstUse(build(plan, inputs, appHandles, schemas))
+      ? (unscopedHandlers[Number(appHandles)] ??= compileOnFirstUse(build(plan, appHandles, undefined)))
+      : compileOnFirstUse(build(plan, appHandles, schemas))
     const security = planSecurity(plan)
     addToGroup(fastify, options, bodyKind(op), context => { configureBodyParsers(context, op) }, context => {
       context.route({

@@ -26,6 +26,23 @@ function copyLiteral (value: unknown): unknown {
 }
 
 
+/**
+ * FastAPI's `discriminator.mapping`: each tag of each member that is a component, to its
+ * reference (`{ cat: '#/components/schemas/Cat' }`).
+ */
+function discriminatorMapping (union: Json, property: string): Json {
+  const mapping: Json = {}
+  const members = [...(Array.isArray(union.anyOf) ? union.anyOf : []), ...(Array.isArray(union.oneOf) ? union.oneOf : [])]
+  for (const member of members) {
+    if (!isObject(member) || typeof member.$id !== 'string' || !isObject(member.properties)) continue
+    const tag = member.properties[property]
+    if (!isObject(tag)) continue
+    const tags = 'const' in tag ? [tag.const] : Array.isArray(tag.anyOf) ? tag.anyOf.map(t => isObject(t) ? t.const : undefined) : Array.isArray(tag.enum) ? tag.enum : []
+    for (const value of tags) if (typeof value === 'string') define(mapping, value, `#/components/schemas/${member.$id}`)
+  }
+  return mapping
+}
+
 /** Collects `components.schemas` while converting the schemas of one document. */
 export class SchemaComponents {
   readonly schemas: Record<string, Json> = {}
@@ -58,7 +75,10 @@ export class SchemaComponents {
       } else if (ONE_KEYS.has(key) && isObject(value)) {
         define(out, key, this.#node(value, true))
       } else if ((LIST_KEYS.has(key) || key === 'items') && Array.isArray(value)) {
-        define(out, key, value.map(v => isObject(v) ? this.#node(v, true) : v))
+        // A discriminated union is pydantic's tagged union: FastAPI documents it as oneOf.
+        define(out, key === 'anyOf' && isObject(schema.discriminator) ? 'oneOf' : key, value.map(v => isObject(v) ? this.#node(v, true) : v))
+      } else if (key === 'discriminator' && isObject(value) && typeof value.propertyName === 'string' && value.mapping === undefined) {
+        define(out, key, { ...copyLiteral(value) as Json, mapping: discriminatorMapping(schema, value.propertyName) })
       } else {
         define(out, key, copyLiteral(value))
       }

@@ -14,12 +14,13 @@ import { routecraftError } from '../errors.js'
 import { guardDeclaration } from '../declare/json.js'
 import { INTERNAL_ERROR_BODY } from '../responses/error-answer.js'
 import { checkOptions, type DocumentPieces, type OpenApiOptions, type SwaggerUiPassThrough } from './openapi-options.js'
-import { HttpError } from '../responses/http-error.js'
+import { HttpError, RequestValidationError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
 import { checkOperationIds, checkSchemaIds, type OperationIds } from '../openapi/ids.js'
 import { registryFor } from '../compile/registry.js'
 import { planDependencies, solveDependencies } from '../compile/deps.js'
-import { Context } from '../compile/context.js'
+import { Context, parseCookies } from '../compile/context.js'
+import { compileDependencyChecks, type DependencyChecks } from '../compile/dep-checks.js'
 import { routecraftErrorHandler } from '../compile/error-handler.js'
 import { guarded, openTeardown } from '../compile/teardown.js'
 import type { Dependency } from '../declare/types.js'
@@ -31,12 +32,18 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
   const plan = planDependencies({ protect: dep }, 'openapi() protect')
   /* c8 ignore next -- a dependency map with one entry always has a plan */
   if (plan === undefined) throw routecraftError('RC_ERR_OPENAPI_OPTION', 'protectPlan')
+  // Compiled on the docs' first request, as a route's checks are.
+  let checks: DependencyChecks | undefined | null = null
   return async function routecraftProtect (request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const ctx = new Context(request, reply, undefined, 200)
+    if (checks === null) checks = compileDependencyChecks(plan.nodes)
+    const ctx = new Context(request, reply, plan.cookies ? { ...parseCookies(request) } : undefined, 200)
     // A protect dependency with teardown is torn down after the docs' response.
     if (plan.teardown) ctx.teardown = openTeardown(request, reply)
     try {
-      await (ctx.teardown === undefined ? solveDependencies(plan, ctx) : guarded(ctx.teardown, () => solveDependencies(plan, ctx)))
+      const solve = (): unknown => solveDependencies(plan, ctx, checks ?? undefined)
+      await (ctx.teardown === undefined ? solve() : guarded(ctx.teardown, solve))
+      // A protect dependency whose own parts are invalid did not run: the docs are not served.
+      if (ctx.issues !== undefined) throw new RequestValidationError(ctx.issues)
     } catch (err) {
       // Hooks of swagger-ui's routes answer through the app's error handler, which knows
       // nothing of HttpError; answer here so WWW-Authenticate and the detail survive.

@@ -3,6 +3,7 @@
  */
 import type { ErrorObject } from 'ajv'
 import { bounded, echoBudget, ISSUE_LIMITS, tooManyIssues } from './limits.js'
+import { fieldOrder, placeUnions } from './unions.js'
 
 /**
  * One validation problem, in FastAPI's shape (`loc` relative to the value).
@@ -12,7 +13,7 @@ import { bounded, echoBudget, ISSUE_LIMITS, tooManyIssues } from './limits.js'
  * const issue: ValidationIssue = { type: 'missing', loc: ['username'], msg: 'Field required', input: {} }
  * ```
  */
-export interface ValidationIssue { type: string; loc: Array<string | number>; msg: string; input: unknown }
+export interface ValidationIssue { type: string; loc: Array<string | number>; msg: string; input: unknown; ctx?: Record<string, unknown> }
 
 /**
  * The result of validating a value: the cleaned value, or the issues found.
@@ -108,7 +109,7 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
       return { type: 'enum', loc, msg: `Input should be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${String(allowed.at(-1))}` : String(allowed[0])}`, input: e.data }
     }
     case 'const':
-      return { type: 'literal_error', loc, msg: `Input should be ${fmt(p.allowedValue)}`, input: e.data }
+      return { type: 'literal_error', loc, msg: `Input should be ${fmt(p.allowedValue)}`, input: e.data, ctx: { expected: fmt(p.allowedValue) } }
     case 'additionalProperties':
       return { type: 'extra_forbidden', loc: [...loc, String(p.additionalProperty)], msg: 'Extra inputs are not permitted', input: (e.data as Record<string, unknown>)[String(p.additionalProperty)] }
     case 'format':
@@ -121,24 +122,29 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
 }
 
 /**
- * Ajv's errors in FastAPI's shape. Errors from inside the branches of an `anyOf`/`oneOf` are
- * dropped in favour of the one error for the union, so that one bad value gives one entry.
+ * Ajv's errors in FastAPI's shape and order: fields in declaration order, union members'
+ * errors labelled with the member (see unions.ts).
  */
 export function toIssues (errors: readonly ErrorObject[] | null | undefined, prefix: Array<string | number>, original?: { value: unknown }): ValidationIssue[] {
   if (errors == null) return []
-  const unions = errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf').map(e => e.schemaPath)
+  const dataAt = (e: ErrorObject): unknown => original === undefined ? e.data : at(original.value, pointerToLoc(e.instancePath))
+  const placed = placeUnions(fieldOrder(errors.filter(e => e.keyword !== 'if')), dataAt)
   const out: ValidationIssue[] = []
   // Bounded (src/validation/limits.ts): at most ISSUE_LIMITS.issues listed, inputs echoed
   // within a depth and a byte budget. Ordinary answers are untouched.
   const budget = echoBudget()
   let omitted = 0
-  for (const e of errors) {
-    if (e.keyword === 'if') continue
-    if (unions.length > 0 && unions.some(u => e.schemaPath !== u && e.schemaPath.startsWith(u + '/'))) continue
-    if (out.length < ISSUE_LIMITS.issues) out.push(bounded(issue(e, prefix, original), budget))
-    else omitted++
+  for (const { error, labels, problem } of placed) {
+    if (out.length >= ISSUE_LIMITS.issues) { omitted++; continue }
+    const one: ValidationIssue = problem === undefined
+      ? issue(error, prefix, original)
+      : { type: problem.type, loc: [...prefix, ...pointerToLoc(error.instancePath)], msg: problem.msg, input: dataAt(error), ...(problem.ctx === undefined ? {} : { ctx: problem.ctx }) }
+    for (let i = 0; i < labels.length; i++) {
+      const [depth, label] = labels[i] as readonly [number, string]
+      one.loc.splice(prefix.length + depth + i, 0, label)
+    }
+    out.push(bounded(one, budget))
   }
   if (omitted > 0) out.push(tooManyIssues(omitted))
   return out
 }
-

@@ -7,6 +7,9 @@ import { bundle, compilingForApp, externalRefs, rememberId, ROUTE_SCHEMA_CODES, 
 import { defineOwn } from '../common/objects.js'
 
 
+/** On a `$ref` that prepareSchema put in place of a repeated `$id`: the schema it stands for. */
+export const kRefTarget = Symbol('routecraft.refTarget')
+
 const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
 const prepared = new WeakMap<object, Prepared>()
 
@@ -99,7 +102,9 @@ function refsForRepeats (schema: TSchema): TSchema {
     if (typeof node !== 'object' || node === null) return node
     const rec = node as Record<string, unknown>
     if (!top && typeof rec.$id === 'string') {
-      if (placed.has(rec.$id)) return { $ref: rec.$id }
+      // The reference keeps (out of sight of Ajv and fast-json-stringify) the schema it stands
+      // for, so that error reporting can read a union member's tags through it.
+      if (placed.has(rec.$id)) return Object.defineProperty({ $ref: rec.$id }, kRefTarget, { value: rec })
       placed.add(rec.$id)
     }
     const copy: Record<string, unknown> = {}

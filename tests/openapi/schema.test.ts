@@ -165,3 +165,14 @@ t.test('a null default is not documented, as FastAPI documents `x: str | None = 
   t.strictSame(c.convert(Type.String({ default: 'x' })), { default: 'x', type: 'string' }, 'other defaults stay')
   t.strictSame(c.convert(Type.Object({ a: Type.Object({}, { default: { b: null } }) })).properties, { a: { default: { b: null }, type: 'object', properties: {} } }, 'null inside a default stays')
 })
+
+t.test("a discriminated union's mapping: only members that are components, only string tags", async t => {
+  const c = new SchemaComponents()
+  const A = Type.Object({ kind: Type.Unsafe({ enum: ['a', 1] }) }, { $id: 'A' })
+  const B = Type.Object({ kind: Type.Unsafe({ anyOf: [{ const: 'b' }, { type: 'integer' }, { const: 2 }, true] }) }, { $id: 'B' })
+  const C = Type.Object({ kind: Type.String() }, { $id: 'C' })
+  const D = Type.Object({ other: Type.String() }, { $id: 'D' })
+  const out = c.convert(Type.Unsafe({ oneOf: [A, B, C, D, Type.Object({ kind: Type.Literal('inline') }), Type.Unsafe({ $id: 'E' }), true], discriminator: { propertyName: 'kind' } }))
+  t.strictSame(out.discriminator, { propertyName: 'kind', mapping: { a: '#/components/schemas/A', b: '#/components/schemas/B' } })
+  t.ok(Array.isArray(out.oneOf))
+})

@@ -133,6 +133,9 @@ t.test('docstring_truncation: description cleaned and cut at \\f', async t => {
   t.strictSame(nulls.json(), { name: 'Foo', description: null, price: 1, tax: null, tags: [] }, 'null accepted for `X | None`')
   const second = await app.inject({ method: 'POST', url: '/items/', payload: { name: 'Bar', price: 2 } })
   t.strictSame(second.json().tags, [], 'the default [] is fresh for each request')
+  const wrong = await app.inject({ method: 'POST', url: '/items/', payload: { name: 'Foo', price: 1, description: 3 } })
+  t.strictSame(wrong.json(), { detail: [{ type: 'string_type', loc: ['body', 'description'], msg: 'Input should be a valid string', input: 3 }] },
+    "FastAPI's error for a number as `str | None`: the string's error, no union member in loc")
   const bad = await app.inject({ method: 'POST', url: '/items/', payload: { name: 'Foo' } })
   t.equal(bad.statusCode, 422)
   t.strictSame(bad.json(), { detail: [{ type: 'missing', loc: ['body', 'price'], msg: 'Field required', input: { name: 'Foo' } }] },

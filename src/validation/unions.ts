@@ -1,0 +1,210 @@
+/**
+ * Ajv's errors put in pydantic's order and shape where the two differ by structure:
+ *
+ * - Field order. Ajv reports every missing required field of an object before the errors of
+ *   its present fields; pydantic walks the fields in declaration order
+ *   ({@link fieldOrder}).
+ * - Unions (`anyOf`/`oneOf`). Ajv reports each branch's errors and then "must match a schema
+ *   in anyOf"; pydantic-core's union validator reports each member's errors with the member in
+ *   `loc` (`["body", "Cat", "meows"]`), and nothing for the `None` of an `X | None` (a
+ *   nullable, not a member). A union with a `discriminator` (pydantic's tagged union) reads
+ *   the tag first: `union_tag_not_found` when it is missing, `union_tag_invalid` when no
+ *   member takes it, otherwise only that member's errors, with the tag in `loc`
+ *   ({@link unionPlan}).
+ *
+ * Only failing requests come here: nothing of this runs for a valid one.
+ */
+import type { ErrorObject } from 'ajv'
+import { kRefTarget } from './schema.js'
+
+type Json = Record<string, unknown>
+
+function isObject (v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+const escape = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
+
+// ---------------------------------------------------------------------------------------------
+// Field order
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The errors with each object's missing-field errors moved among its fields' errors, in the
+ * order the object schema declares its properties (pydantic's order). Stable otherwise.
+ */
+export function fieldOrder (errors: readonly ErrorObject[]): ErrorObject[] {
+  const out = [...errors]
+  // Each object (schema path and instance path) with a missing field, outermost first.
+  const objects = new Map<string, ErrorObject>()
+  for (const e of out) if (e.keyword === 'required') objects.set(`${e.instancePath}\n${e.schemaPath}`, e)
+  const ordered = [...objects.values()].sort((a, b) => a.instancePath.length - b.instancePath.length || a.schemaPath.length - b.schemaPath.length)
+  for (const required of ordered) {
+    const path = required.schemaPath.slice(0, -'/required'.length)
+    const at = required.instancePath
+    const properties = isObject(required.parentSchema) && isObject(required.parentSchema.properties) ? Object.keys(required.parentSchema.properties).map(escape) : []
+    const rank = (e: ErrorObject): number | undefined => {
+      if (e.keyword === 'required' && e.schemaPath === required.schemaPath && e.instancePath === at) return properties.indexOf(escape(String((e.params as Json).missingProperty)))
+      if (!e.schemaPath.startsWith(`${path}/properties/`) || !e.instancePath.startsWith(`${at}/`)) return undefined
+      return properties.indexOf(e.schemaPath.slice(path.length + '/properties/'.length).split('/')[0] as string)
+    }
+    const slots: number[] = []
+    const group: Array<[number, ErrorObject]> = []
+    out.forEach((e, i) => {
+      const r = rank(e)
+      if (r !== undefined) { slots.push(i); group.push([r, e]) }
+    })
+    group.sort((a, b) => a[0] - b[0])
+    slots.forEach((slot, i) => { out[slot] = (group[i] as [number, ErrorObject])[1] })
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unions
+// ---------------------------------------------------------------------------------------------
+
+/** Python's `str()` of a JSON value, as pydantic prints a tag. */
+function pyStr (v: unknown): string {
+  if (v === null) return 'None'
+  if (v === true) return 'True'
+  if (v === false) return 'False'
+  if (typeof v === 'string') return v
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
+  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
+  return String(v)
+}
+
+/** Python's `repr()` of a JSON value. */
+function pyRepr (v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : pyStr(v)
+}
+
+/** The values a member accepts for the discriminator property (its `Literal`s). */
+function tagsOf (member: unknown, property: string): unknown[] {
+  const target = isObject(member) ? (member as { [kRefTarget]?: unknown })[kRefTarget] ?? member : member
+  const schema = isObject(target) && isObject(target.properties) ? target.properties[property] : undefined
+  if (!isObject(schema)) return []
+  if ('const' in schema) return [schema.const]
+  if (Array.isArray(schema.enum)) return schema.enum
+  if (Array.isArray(schema.anyOf)) return schema.anyOf.flatMap(s => isObject(s) && 'const' in s ? [s.const] : [])
+  return []
+}
+
+const SCALAR_LABELS: Record<string, string> = { string: 'str', integer: 'int', number: 'float', boolean: 'bool', null: 'none' }
+
+/** pydantic's name for a union member in `loc`: the model's name, or the type (`int`, `list[str]`). */
+export function memberLabel (member: unknown): string {
+  if (!isObject(member)) return 'any'
+  if (typeof member.$id === 'string' && member.$id !== '') return member.$id
+  if (typeof member.title === 'string' && member.title !== '') return member.title
+  if (typeof member.$ref === 'string') return member.$ref.slice(member.$ref.lastIndexOf('/') + 1)
+  if ('const' in member) return `literal[${pyRepr(member.const)}]`
+  if (Array.isArray(member.enum)) return `literal[${member.enum.map(pyRepr).join(',')}]`
+  if (member.format === 'date-time') return 'datetime'
+  if (member.format === 'date') return 'date'
+  const type = member.type
+  if (type === 'array') return `list[${member.items === undefined ? 'any' : memberLabel(member.items)}]`
+  if (type === 'object') return `dict[str,${isObject(member.additionalProperties) ? memberLabel(member.additionalProperties) : 'any'}]`
+  return typeof type === 'string' ? SCALAR_LABELS[type] ?? type : 'any'
+}
+
+/** A problem reported for a union itself, not for one of its members. */
+export interface UnionProblem { type: string; msg: string; ctx?: Record<string, unknown> }
+
+/** What a failing union reports: its own problem, or which members' errors count and their labels. */
+interface UnionDecision {
+  readonly own: UnionProblem | undefined
+  /** Per branch: `undefined` to drop its errors, `''` to keep them without a label, or the label. */
+  readonly labels: ReadonlyArray<string | undefined>
+}
+
+const NOT_OBJECT: UnionProblem = { type: 'model_attributes_type', msg: 'Input should be a valid dictionary or object to extract fields from' }
+
+function decide (union: ErrorObject, data: unknown): UnionDecision {
+  /* c8 ignore next 2 -- with `verbose`, Ajv gives an anyOf/oneOf error its members and its schema */
+  const members = Array.isArray(union.schema) ? union.schema as unknown[] : []
+  const parent = isObject(union.parentSchema) ? union.parentSchema : {}
+  const discriminator = isObject(parent.discriminator) && typeof parent.discriminator.propertyName === 'string' ? parent.discriminator.propertyName : undefined
+  if (discriminator !== undefined) {
+    const drop = members.map(() => undefined)
+    const quoted = pyRepr(discriminator)
+    if (!isObject(data)) return { own: NOT_OBJECT, labels: drop }
+    if (!Object.hasOwn(data, discriminator)) {
+      return { own: { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator ${quoted}`, ctx: { discriminator: quoted } }, labels: drop }
+    }
+    const tag = data[discriminator]
+    const chosen = members.findIndex(m => tagsOf(m, discriminator).some(t => t === tag))
+    if (chosen === -1) {
+      const expected = members.flatMap(m => tagsOf(m, discriminator)).map(pyRepr).join(', ')
+      return {
+        own: { type: 'union_tag_invalid', msg: `Input tag '${pyStr(tag)}' found using ${quoted} does not match any of the expected tags: ${expected}`, ctx: { discriminator: quoted, tag: pyStr(tag), expected_tags: expected } },
+        labels: drop,
+      }
+    }
+    return { own: undefined, labels: members.map((_, i) => i === chosen ? pyStr(tag) : undefined) }
+  }
+  // `X | None` is pydantic's nullable: X's errors without a label, nothing for None.
+  const isNull = (m: unknown): boolean => isObject(m) && m.type === 'null'
+  const others = members.filter(m => !isNull(m)).length
+  return { own: undefined, labels: members.map(m => isNull(m) ? undefined : others === 1 ? '' : memberLabel(m)) }
+}
+
+/** One Ajv error placed in pydantic's shape: dropped, or kept with labels to insert into its `loc`. */
+export interface Placed {
+  readonly error: ErrorObject
+  /** `[depth in the instance path, label]`, outermost first. */
+  readonly labels: ReadonlyArray<readonly [number, string]>
+  /** Set for a union's own error that pydantic reports (tag problems). */
+  readonly problem?: UnionProblem
+}
+
+const depth = (pointer: string): number => pointer === '' ? 0 : pointer.split('/').length - 1
+
+/**
+ * Errors with the unions resolved: errors inside a union member carry that member's label,
+ * errors pydantic would not report are left out, and a union's own error stays only when it
+ * is a tag problem. `dataAt` gives the value at an instance path (as it was sent).
+ */
+export function placeUnions (errors: readonly ErrorObject[], dataAt: (e: ErrorObject) => unknown): Placed[] {
+  const unions = errors.filter(e => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && (e.params as Json).passingSchemas == null)
+  if (unions.length === 0) return errors.map(error => ({ error, labels: [] }))
+  const decisions = new Map<ErrorObject, UnionDecision>(unions.map(u => [u, decide(u, dataAt(u))]))
+  const order = new Map<ErrorObject, number>(errors.map((e, i) => [e, i]))
+  const out: Placed[] = []
+  for (const error of errors) {
+    const labels: Array<readonly [number, string]> = []
+    let keep = true
+    const enclosing = unions
+      .map(u => [u, branchOf(u, error, order)] as const)
+      .filter(([, branch]) => branch !== -1)
+      .sort(([a], [b]) => depth(a.instancePath) - depth(b.instancePath) || a.schemaPath.length - b.schemaPath.length)
+    for (const [u, branch] of enclosing) {
+      const label = (decisions.get(u) as UnionDecision).labels[branch]
+      if (label === undefined) { keep = false; break }
+      if (label !== '') labels.push([depth(u.instancePath), label])
+    }
+    if (!keep) continue
+    const own = decisions.get(error)
+    if (own === undefined) out.push({ error, labels })
+    else if (own.own !== undefined) out.push({ error, labels, problem: own.own })
+  }
+  return out
+}
+
+/**
+ * The branch of union `u` that reported `e`, or -1. Inside a member written inline, Ajv's
+ * schema path goes through the union's (`…/anyOf/1/…`); inside a member that is a `$ref` (a
+ * model used twice in one schema), the path starts at the referenced schema (`Dog/required`),
+ * so the member is found by its reference, among the errors at or under the union's
+ * instance path that Ajv reported before the union's own.
+ */
+function branchOf (u: ErrorObject, e: ErrorObject, order: ReadonlyMap<ErrorObject, number>): number {
+  if (e.schemaPath.startsWith(`${u.schemaPath}/`)) return Number(e.schemaPath.slice(u.schemaPath.length + 1).split('/')[0])
+  if (e.instancePath !== u.instancePath && !e.instancePath.startsWith(`${u.instancePath}/`)) return -1
+  if ((order.get(e) as number) > (order.get(u) as number)) return -1
+  /* c8 ignore next -- with `verbose`, Ajv gives an anyOf/oneOf error its members */
+  const members = Array.isArray(u.schema) ? u.schema as unknown[] : []
+  const root = e.schemaPath.slice(0, e.schemaPath.indexOf('/'))
+  return members.findIndex(m => isObject(m) && m.$ref === root)
+}
