@@ -4,6 +4,7 @@
 import type { ErrorObject } from 'ajv'
 import { bounded, echoBudget, ISSUE_LIMITS, tooManyIssues } from './limits.js'
 import { fieldOrder, placeUnions } from './unions.js'
+import { Unparsed } from './scalars.js'
 
 /**
  * One validation problem, in FastAPI's shape (`loc` relative to the value).
@@ -78,6 +79,11 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
       // object it is missing from.
       return { type: 'missing', loc: [...loc, String(p.missingProperty)], msg: 'Field required', input: PARAMETER_PARTS.has(prefix[0]) && e.instancePath === '' ? null : e.data ?? null }
     case 'type': {
+      // A parameter pydantic could not parse (scalars.ts): its error, the string as sent.
+      if (e.data instanceof Unparsed) {
+        const [type, msg] = PARSING[e.data.kind] as [string, string]
+        return { type, loc, msg, input: e.data.input }
+      }
       const t = Array.isArray(p.type) ? String(p.type[0]) : String(p.type)
       // A parameter arrives as a string: Pydantic says it could not parse it.
       const parsing = typeof e.data === 'string' && PARAMETER_PARTS.has(prefix[0]) ? PARSING[t] : undefined

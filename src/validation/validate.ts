@@ -9,6 +9,7 @@ import type { TSchema, Static } from '@sinclair/typebox'
 import type { Value as ValueModule } from '@sinclair/typebox/value'
 import { bodyAjv, composedBodyAjv, paramAjv, type Part } from './ajv.js'
 import { prepareSchema } from './schema.js'
+import { scalarParser } from './scalars.js'
 import { toIssues, type ValidationIssue, type ValidationResult } from './issues.js'
 
 export type { Part, ValidationIssue, ValidationResult }
@@ -26,7 +27,17 @@ export function compileSerializer (schema: TSchema): (value: unknown) => string 
 
 /** Compiles `schema` for one request parameter part, once. */
 export function compileValidator (schema: TSchema, part: Exclude<Part, 'body'>): ValidateFunction {
-  return paramAjv().compile(prepareSchema(schema).schema)
+  const ready = prepareSchema(schema).schema
+  const check = paramAjv().compile(ready)
+  // Scalars are parsed as pydantic parses them before Ajv checks the rest (scalars.ts).
+  const parse = scalarParser(ready)
+  if (parse === undefined) return check
+  const parsed = ((data: unknown) => {
+    parse(data)
+    return check(data)
+  }) as ValidateFunction
+  Object.defineProperty(parsed, 'errors', { get: () => check.errors })
+  return parsed
 }
 
 /** A compiled body check: the value with undeclared fields removed, or Ajv's errors. */
