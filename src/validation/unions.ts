@@ -144,6 +144,12 @@ function decide (union: ErrorObject, data: unknown): UnionDecision {
     }
     return { own: undefined, labels: members.map((_, i) => i === chosen ? pyStr(tag) : undefined) }
   }
+  // Literal['a', 'b'] (a union of constants) is one literal check in pydantic: one error.
+  if (members.length > 1 && members.every(m => isObject(m) && 'const' in m)) {
+    const expected = members.map(m => pyRepr((m as Json).const))
+    const text = `${expected.slice(0, -1).join(', ')} or ${String(expected.at(-1))}`
+    return { own: { type: 'literal_error', msg: `Input should be ${text}`, ctx: { expected: text } }, labels: members.map(() => undefined) }
+  }
   // `X | None` is pydantic's nullable: X's errors without a label, nothing for None.
   const isNull = (m: unknown): boolean => isObject(m) && m.type === 'null'
   const others = members.filter(m => !isNull(m)).length
