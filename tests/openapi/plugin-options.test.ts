@@ -5,7 +5,8 @@
  */
 import t from 'tap'
 import Fastify from 'fastify'
-import { dependency, openapi, route, RoutecraftError } from '../../src/index.js'
+import { Type } from '@sinclair/typebox'
+import { dependency, HttpError, openapi, route, RoutecraftError } from '../../src/index.js'
 import type { OpenApiOptions } from '../../src/index.js'
 
 const bad = (options: unknown): (() => unknown) => () => openapi(options as OpenApiOptions)
@@ -133,4 +134,33 @@ t.test('RoutecraftError is what openapi() throws', async t => {
   let caught: unknown
   try { openapi({ notFound: 1 } as never) } catch (err) { caught = err }
   t.ok(caught instanceof RoutecraftError)
+})
+
+t.test('protect: a dependency whose own parts are invalid does not run, and the docs are not served', async t => {
+  const app = Fastify({ logger: false })
+  t.teardown(() => app.close())
+  let ran = 0
+  const key = dependency({
+    name: 'key',
+    headers: Type.Object({ 'x-key': Type.String({ minLength: 3 }) }),
+    resolve: ({ headers }) => {
+      ran++
+      if ((headers as { 'x-key': string })['x-key'] !== 'secret') throw new HttpError(403, 'Forbidden')
+    },
+  })
+  const guard = dependency({ name: 'guard', deps: { key }, cookies: Type.Object({ session: Type.Optional(Type.Integer()) }), resolve: () => undefined })
+  await app.register(openapi({ protect: guard }))
+  await app.ready()
+  for (const url of ['/openapi.json', '/docs']) {
+    const missing = await app.inject(url)
+    t.equal(missing.statusCode, 422, `${url}: no key, 422 (was served: the dependency was skipped)`)
+    t.strictSame(missing.json().detail.map((i: { type: string; loc: unknown }) => [i.type, i.loc]), [['missing', ['header', 'x-key']]])
+    const short = await app.inject({ url, headers: { 'x-key': 'ab', cookie: 'session=x' } })
+    t.equal(short.statusCode, 422, `${url}: a short key and a bad cookie`)
+    t.strictSame(short.json().detail.map((i: { type: string; loc: unknown }) => [i.type, i.loc]), [['string_too_short', ['header', 'x-key']], ['int_parsing', ['cookie', 'session']]])
+    t.equal((await app.inject({ url, headers: { 'x-key': 'wrong' } })).statusCode, 403, `${url}: a wrong key`)
+    const ok = await app.inject({ url, headers: { 'x-key': 'secret', cookie: 'session=7' } })
+    t.ok(ok.statusCode === 200 || ok.statusCode === 302, `${url}: served with the key (${ok.statusCode})`)
+  }
+  t.equal(ran, 4, 'the key dependency ran only for the requests whose parts were valid')
 })
