@@ -3,7 +3,8 @@
  */
 import type { ErrorObject } from 'ajv'
 import { bounded, echoBudget, ISSUE_LIMITS, tooManyIssues } from './limits.js'
-import { fieldOrder, placeUnions } from './unions.js'
+import { placeUnions } from './unions.js'
+import { fieldOrder } from './field-order.js'
 import { Unparsed } from './scalars.js'
 
 /**
@@ -55,6 +56,7 @@ const PARSING: Record<string, [string, string]> = {
   integer: ['int_parsing', 'Input should be a valid integer, unable to parse string as an integer'],
   number: ['float_parsing', 'Input should be a valid number, unable to parse string as a number'],
   boolean: ['bool_parsing', 'Input should be a valid boolean, unable to interpret input'],
+  integer_size: ['int_parsing_size', 'Unable to parse input string as an integer, exceeded maximum size'],
 }
 
 /** The value at a JSON pointer of `root`, own properties only. */
@@ -74,6 +76,8 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
   if (original !== undefined) e = { ...e, data: at(original.value, path) }
   const p = e.params as Record<string, unknown>
   switch (e.keyword) {
+    case RECURSION_KEYWORD:
+      return { type: 'recursion_loop', loc, msg: 'Recursion error - cyclic reference detected', input: e.data }
     case 'required':
       // FastAPI reports a missing parameter with input null, a missing body field with the
       // object it is missing from.
@@ -128,6 +132,28 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
 }
 
 /**
+ * The keyword of the one error a value too deeply nested for the validator's stack is
+ * reported with (validate.ts): pydantic-core's `recursion_loop`, which its recursion guard
+ * raises in the same case.
+ */
+export const RECURSION_KEYWORD = 'routecraftRecursion'
+
+/**
+ * `loc` with the union members' labels in place: each `[depth, label]` (outermost first) goes
+ * before the loc's entry `depth` steps after the prefix. One pass: a loc deep inside nested
+ * unions has as many labels as levels.
+ */
+function labelled (loc: Array<string | number>, prefix: number, labels: ReadonlyArray<readonly [number, string]>): Array<string | number> {
+  const out = loc.slice(0, prefix)
+  let k = 0
+  for (let j = prefix; j <= loc.length; j++) {
+    for (; k < labels.length && (labels[k] as readonly [number, string])[0] === j - prefix; k++) out.push((labels[k] as readonly [number, string])[1])
+    if (j < loc.length) out.push(loc[j] as string | number)
+  }
+  return out
+}
+
+/**
  * Ajv's errors in FastAPI's shape and order: fields in declaration order, union members'
  * errors labelled with the member (see unions.ts).
  */
@@ -145,10 +171,7 @@ export function toIssues (errors: readonly ErrorObject[] | null | undefined, pre
     const one: ValidationIssue = problem === undefined
       ? issue(error, prefix, original)
       : { type: problem.type, loc: [...prefix, ...pointerToLoc(error.instancePath)], msg: problem.msg, input: dataAt(error), ...(problem.ctx === undefined ? {} : { ctx: problem.ctx }) }
-    for (let i = 0; i < labels.length; i++) {
-      const [depth, label] = labels[i] as readonly [number, string]
-      one.loc.splice(prefix.length + depth + i, 0, label)
-    }
+    if (labels.length > 0) one.loc = labelled(one.loc, prefix.length, labels)
     out.push(bounded(one, budget))
   }
   if (omitted > 0) out.push(tooManyIssues(omitted))

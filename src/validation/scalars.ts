@@ -18,15 +18,23 @@
 
 /** A parameter value that did not parse: the string as it was sent. */
 export class Unparsed {
-  constructor (readonly input: string, readonly kind: Kind) {}
+  /** @param kind what it was parsed as, or `integer_size` for an integer with too many digits */
+  constructor (readonly input: string, readonly kind: Kind | 'integer_size') {}
 }
 
 export type Kind = 'integer' | 'number' | 'boolean'
 
-// Rust's `str::trim` (Unicode White_Space), which is not JavaScript's (U+FEFF, U+0085).
-const SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]'
-const TRIM = new RegExp(`^${SPACE}+|${SPACE}+$`, 'g')
-const rustTrim = (s: string): string => s.replace(TRIM, '')
+// Rust's `str::trim` (Unicode White_Space), which is not JavaScript's (U+FEFF, U+0085). A
+// loop, not a regular expression: `\s+$` backtracks over every run of inner spaces, which a
+// header of spaces makes quadratic.
+const SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/
+function rustTrim (s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && SPACE.test(s[start] as string)) start++
+  while (end > start && SPACE.test(s[end - 1] as string)) end--
+  return start === 0 && end === s.length ? s : s.slice(start, end)
+}
 
 const FALSE = new Set(['f', 'n', 'no', 'off', 'false'])
 const TRUE = new Set(['t', 'y', 'on', 'yes', 'true'])
@@ -83,14 +91,34 @@ function cleanInt (text: string): string | undefined {
   return (negative ? '-' : '') + s
 }
 
-/** An int as pydantic parses a string, or undefined (`int_parsing`). */
-function parseInt (text: string): number | undefined {
-  if (JSON_INT.test(text)) return Number(text)
+/**
+ * The most digits pydantic-core parses into an int (jiter's bound, CPython's
+ * `int_max_str_digits`): a longer integer is `int_parsing_size`.
+ */
+const INT_DIGITS = 4300
+const SIZE = Symbol('int_parsing_size')
+
+/**
+ * An int as pydantic parses a string; undefined (`int_parsing`); or SIZE (`int_parsing_size`)
+ * for an integer of more than {@link INT_DIGITS} digits, and for one beyond what a JavaScript
+ * number holds at all (from 1e309: pydantic would keep it; routecraft cannot).
+ */
+function parseInt (text: string): number | undefined | typeof SIZE {
+  if (JSON_INT.test(text)) {
+    if (text.length - (text.startsWith('-') ? 1 : 0) > INT_DIGITS) return SIZE
+    const value = Number(text)
+    return Number.isFinite(value) ? value : SIZE
+  }
   const cleaned = cleanInt(text)
-  return cleaned !== undefined && JSON_INT.test(cleaned) ? Number(cleaned) : undefined
+  if (cleaned === undefined || !JSON_INT.test(cleaned)) return undefined
+  const value = Number(cleaned)
+  return Number.isFinite(value) ? value : undefined
 }
 
-const RUST_FLOAT = /^[+-]?(?:inf|infinity|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$/i
+
+// One way to match each string (`\d+\.?\d*` has a way per split of a digit run, and a
+// run of digits before a bad character then backtracks quadratically).
+const RUST_FLOAT = /^[+-]?(?:inf|infinity|nan|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)$/i
 
 function rustFloat (s: string): number | undefined {
   if (!RUST_FLOAT.test(s)) return undefined
@@ -111,6 +139,7 @@ function parseFloat (text: string): number | undefined {
 /** Parses one string as `kind`, or marks it unparsed. */
 export function parseScalar (text: string, kind: Kind): number | boolean | Unparsed {
   const value = kind === 'boolean' ? parseBool(text) : kind === 'integer' ? parseInt(text) : parseFloat(text)
+  if (value === SIZE) return new Unparsed(text, 'integer_size')
   return value === undefined ? new Unparsed(text, kind) : value
 }
 

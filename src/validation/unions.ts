@@ -1,63 +1,25 @@
 /**
- * Ajv's errors put in pydantic's order and shape where the two differ by structure:
+ * Ajv's errors put in pydantic's shape where the two differ by structure (the field order is
+ * field-order.ts's):
  *
- * - Field order. Ajv reports every missing required field of an object before the errors of
- *   its present fields; pydantic walks the fields in declaration order
- *   ({@link fieldOrder}).
  * - Unions (`anyOf`/`oneOf`). Ajv reports each branch's errors and then "must match a schema
  *   in anyOf"; pydantic-core's union validator reports each member's errors with the member in
  *   `loc` (`["body", "Cat", "meows"]`), and nothing for the `None` of an `X | None` (a
  *   nullable, not a member). A union with a `discriminator` (pydantic's tagged union) reads
  *   the tag first: `union_tag_not_found` when it is missing, `union_tag_invalid` when no
  *   member takes it, otherwise only that member's errors, with the tag in `loc`
- *   ({@link unionPlan}).
+ *   ({@link placeUnions}).
  *
  * Only failing requests come here: nothing of this runs for a valid one.
  */
 import type { ErrorObject } from 'ajv'
 import { kRefTarget } from './schema.js'
+import { PathIndex } from './paths.js'
 
 type Json = Record<string, unknown>
 
 function isObject (v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-const escape = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1')
-
-// ---------------------------------------------------------------------------------------------
-// Field order
-// ---------------------------------------------------------------------------------------------
-
-/**
- * The errors with each object's missing-field errors moved among its fields' errors, in the
- * order the object schema declares its properties (pydantic's order). Stable otherwise.
- */
-export function fieldOrder (errors: readonly ErrorObject[]): ErrorObject[] {
-  const out = [...errors]
-  // Each object (schema path and instance path) with a missing field, outermost first.
-  const objects = new Map<string, ErrorObject>()
-  for (const e of out) if (e.keyword === 'required') objects.set(`${e.instancePath}\n${e.schemaPath}`, e)
-  const ordered = [...objects.values()].sort((a, b) => a.instancePath.length - b.instancePath.length || a.schemaPath.length - b.schemaPath.length)
-  for (const required of ordered) {
-    const path = required.schemaPath.slice(0, -'/required'.length)
-    const at = required.instancePath
-    const properties = isObject(required.parentSchema) && isObject(required.parentSchema.properties) ? Object.keys(required.parentSchema.properties).map(escape) : []
-    const rank = (e: ErrorObject): number | undefined => {
-      if (e.keyword === 'required' && e.schemaPath === required.schemaPath && e.instancePath === at) return properties.indexOf(escape(String((e.params as Json).missingProperty)))
-      if (!e.schemaPath.startsWith(`${path}/properties/`) || !e.instancePath.startsWith(`${at}/`)) return undefined
-      return properties.indexOf(e.schemaPath.slice(path.length + '/properties/'.length).split('/')[0] as string)
-    }
-    const slots: number[] = []
-    const group: Array<[number, ErrorObject]> = []
-    out.forEach((e, i) => {
-      const r = rank(e)
-      if (r !== undefined) { slots.push(i); group.push([r, e]) }
-    })
-    group.sort((a, b) => a[0] - b[0])
-    slots.forEach((slot, i) => { out[slot] = (group[i] as [number, ErrorObject])[1] })
-  }
-  return out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,6 +79,13 @@ interface UnionDecision {
   readonly own: UnionProblem | undefined
   /** Per branch: `undefined` to drop its errors, `''` to keep them without a label, or the label. */
   readonly labels: ReadonlyArray<string | undefined>
+  /**
+   * The branch that holds the errors a recursive schema re-enters this union for (their
+   * schema paths repeat this union's own, so they do not name the branch): the member a tag
+   * chose, -1 to drop them (a tag problem: pydantic checks no member), or undefined when
+   * nothing tells (a plain union: they are placed by the nearer union alone).
+   */
+  readonly deeper?: number
 }
 
 const NOT_OBJECT: UnionProblem = { type: 'model_attributes_type', msg: 'Input should be a valid dictionary or object to extract fields from' }
@@ -129,9 +98,9 @@ function decide (union: ErrorObject, data: unknown): UnionDecision {
   if (discriminator !== undefined) {
     const drop = members.map(() => undefined)
     const quoted = pyRepr(discriminator)
-    if (!isObject(data)) return { own: NOT_OBJECT, labels: drop }
+    if (!isObject(data)) return { own: NOT_OBJECT, labels: drop, deeper: -1 }
     if (!Object.hasOwn(data, discriminator)) {
-      return { own: { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator ${quoted}`, ctx: { discriminator: quoted } }, labels: drop }
+      return { own: { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator ${quoted}`, ctx: { discriminator: quoted } }, labels: drop, deeper: -1 }
     }
     const tag = data[discriminator]
     const chosen = members.findIndex(m => tagsOf(m, discriminator).some(t => t === tag))
@@ -140,9 +109,10 @@ function decide (union: ErrorObject, data: unknown): UnionDecision {
       return {
         own: { type: 'union_tag_invalid', msg: `Input tag '${pyStr(tag)}' found using ${quoted} does not match any of the expected tags: ${expected}`, ctx: { discriminator: quoted, tag: pyStr(tag), expected_tags: expected } },
         labels: drop,
+        deeper: -1,
       }
     }
-    return { own: undefined, labels: members.map((_, i) => i === chosen ? pyStr(tag) : undefined) }
+    return { own: undefined, labels: members.map((_, i) => i === chosen ? pyStr(tag) : undefined), deeper: chosen }
   }
   // Literal['a', 'b'] (a union of constants) is one literal check in pydantic: one error.
   if (members.length > 1 && members.every(m => isObject(m) && 'const' in m)) {
@@ -165,7 +135,6 @@ export interface Placed {
   readonly problem?: UnionProblem
 }
 
-const depth = (pointer: string): number => pointer === '' ? 0 : pointer.split('/').length - 1
 
 /**
  * Errors with the unions resolved: errors inside a union member carry that member's label,
@@ -177,18 +146,40 @@ export function placeUnions (errors: readonly ErrorObject[], dataAt: (e: ErrorOb
   if (unions.length === 0) return errors.map(error => ({ error, labels: [] }))
   const decisions = new Map<ErrorObject, UnionDecision>(unions.map(u => [u, decide(u, dataAt(u))]))
   const order = new Map<ErrorObject, number>(errors.map((e, i) => [e, i]))
+  // A union can only hold errors at its instance path or below it: each error looks up the
+  // unions at its path and its ancestors (never every union: an array of failing unions
+  // would make that quadratic).
+  const index = new PathIndex<ErrorObject>()
+  for (const u of unions) index.add(u.instancePath, u)
   const out: Placed[] = []
   for (const error of errors) {
+    // The unions around the error, innermost first. A recursive schema re-enters a union at a
+    // deeper instance path with the same schema path: only the nearest of those places the
+    // error by its schema path; the outer ones use their `deeper` branch.
+    const enclosing: Array<readonly [ErrorObject, number, number]> = []
+    const placedBy = new Set<string>()
+    if (decisions.has(error)) placedBy.add(error.schemaPath)
+    const around = index.along(error.instancePath, false)
+    // Innermost first: at one path, the union written inside the other (the longer schema path).
+    around.sort(([a, da], [b, db]) => db - da || b.schemaPath.length - a.schemaPath.length)
+    for (const [u, at] of around) {
+      if (u === error) continue
+      const decision = decisions.get(u) as UnionDecision
+      const branch = placedBy.has(u.schemaPath) ? decision.deeper : branchOf(u, error, order)
+      if (branch === undefined || branch === -1) {
+        if (branch === -1 && placedBy.has(u.schemaPath)) enclosing.push([u, -1, at])
+        continue
+      }
+      placedBy.add(u.schemaPath)
+      enclosing.push([u, branch, at])
+    }
     const labels: Array<readonly [number, string]> = []
     let keep = true
-    const enclosing = unions
-      .map(u => [u, branchOf(u, error, order)] as const)
-      .filter(([, branch]) => branch !== -1)
-      .sort(([a], [b]) => depth(a.instancePath) - depth(b.instancePath) || a.schemaPath.length - b.schemaPath.length)
-    for (const [u, branch] of enclosing) {
-      const label = (decisions.get(u) as UnionDecision).labels[branch]
+    for (let k = enclosing.length - 1; k >= 0; k--) {
+      const [u, branch, at] = enclosing[k] as readonly [ErrorObject, number, number]
+      const label = branch === -1 ? undefined : (decisions.get(u) as UnionDecision).labels[branch]
       if (label === undefined) { keep = false; break }
-      if (label !== '') labels.push([depth(u.instancePath), label])
+      if (label !== '') labels.push([at, label])
     }
     if (!keep) continue
     const own = decisions.get(error)
@@ -203,11 +194,10 @@ export function placeUnions (errors: readonly ErrorObject[], dataAt: (e: ErrorOb
  * schema path goes through the union's (`…/anyOf/1/…`); inside a member that is a `$ref` (a
  * model used twice in one schema), the path starts at the referenced schema (`Dog/required`),
  * so the member is found by its reference, among the errors at or under the union's
- * instance path that Ajv reported before the union's own.
+ * instance path (the only ones asked about) that Ajv reported before the union's own.
  */
 function branchOf (u: ErrorObject, e: ErrorObject, order: ReadonlyMap<ErrorObject, number>): number {
-  if (e.schemaPath.startsWith(`${u.schemaPath}/`)) return Number(e.schemaPath.slice(u.schemaPath.length + 1).split('/')[0])
-  if (e.instancePath !== u.instancePath && !e.instancePath.startsWith(`${u.instancePath}/`)) return -1
+  if (e.schemaPath.startsWith(`${u.schemaPath}/`)) return Number(e.schemaPath.slice(u.schemaPath.length + 1).split('/', 1)[0])
   if ((order.get(e) as number) > (order.get(u) as number)) return -1
   /* c8 ignore next -- with `verbose`, Ajv gives an anyOf/oneOf error its members */
   const members = Array.isArray(u.schema) ? u.schema as unknown[] : []

@@ -10,7 +10,7 @@ import type { Value as ValueModule } from '@sinclair/typebox/value'
 import { bodyAjv, composedBodyAjv, paramAjv, type Part } from './ajv.js'
 import { prepareSchema } from './schema.js'
 import { scalarParser } from './scalars.js'
-import { toIssues, type ValidationIssue, type ValidationResult } from './issues.js'
+import { RECURSION_KEYWORD, toIssues, type ValidationIssue, type ValidationResult } from './issues.js'
 
 export type { Part, ValidationIssue, ValidationResult }
 
@@ -40,6 +40,28 @@ export function compileValidator (schema: TSchema, part: Exclude<Part, 'body'>):
   return parsed
 }
 
+/**
+ * `check`, answering a value nested too deeply for the stack (Ajv validates a recursive
+ * schema by recursion: a body of a few thousand nested arrays overflows it) with one
+ * `recursion_loop` error for the whole value instead of throwing.
+ */
+function deepGuard (check: ValidateFunction): ValidateFunction {
+  let errors: ErrorObject[] | null | undefined
+  const guarded = ((data: unknown) => {
+    try {
+      const ok = check(data)
+      errors = check.errors
+      return ok
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err
+      errors = [{ keyword: RECURSION_KEYWORD, instancePath: '', schemaPath: '#', params: {}, data }]
+      return false
+    }
+  }) as ValidateFunction
+  Object.defineProperty(guarded, 'errors', { get: () => errors })
+  return guarded
+}
+
 /** A compiled body check: the value with undeclared fields removed, or Ajv's errors. */
 export type BodyCheck = (data: unknown) => { ok: true; value: unknown } | { ok: false; errors: ErrorObject[] }
 
@@ -47,11 +69,11 @@ export type BodyCheck = (data: unknown) => { ok: true; value: unknown } | { ok: 
 export function compileBodyValidator (schema: TSchema): BodyCheck {
   const { schema: ready, simple, references } = prepareSchema(schema)
   if (simple) {
-    const check = bodyAjv().compile(ready)
+    const check = deepGuard(bodyAjv().compile(ready))
     /* c8 ignore next -- Ajv always sets `errors` when a check fails; `?? []` only satisfies the type */
     return data => check(data) ? { ok: true, value: data } : { ok: false, errors: check.errors ?? [] }
   }
-  const check = composedBodyAjv().compile(ready)
+  const check = deepGuard(composedBodyAjv().compile(ready))
   const clean = Value().Clean
   return data => {
     /* c8 ignore next -- Ajv always sets `errors` when a check fails; `?? []` only satisfies the type */
