@@ -21,6 +21,13 @@ export const WEBHOOK_SCHEMA_CODES: SchemaCodes = { schema: 'RC_ERR_WEBHOOK_SCHEM
 
 const LITERAL = new Set(['default', 'examples', 'const', 'enum'])
 
+/**
+ * On a `$ref` that schema preparation put in place of a schema (a repeated `$id`, a reference
+ * by `$id` made a local pointer): the schema it stands for, out of sight of Ajv and
+ * fast-json-stringify, so that error reporting can read a union member's tags through it.
+ */
+export const kRefTarget = Symbol('routecraft.refTarget')
+
 // The first schema seen with each $id, from every declaration of the process.
 const seen = new Map<string, TSchema>()
 // The schemas of the app a route is being compiled for (`fastify.getSchemas()`), and the
@@ -134,7 +141,7 @@ export function bundle (schema: TSchema, codes = ROUTE_SCHEMA_CODES): TSchema {
   const rewrite = (node: unknown, top: boolean): unknown => {
     if (Array.isArray(node)) return node.map(n => rewrite(n, false))
     if (!isObject(node)) return node
-    if (!top && typeof node.$id === 'string') return { $ref: pointer(node.$id) }
+    if (!top && typeof node.$id === 'string') return Object.defineProperty({ $ref: pointer(node.$id) }, kRefTarget, { value: node })
     const copy: Json = {}
     for (const key of Object.keys(node)) {
       if (key === '$id') continue
@@ -142,6 +149,7 @@ export function bundle (schema: TSchema, codes = ROUTE_SCHEMA_CODES): TSchema {
       if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
         const { id, fragment } = refTarget(value)
         value = pointer(id) + (fragment.startsWith('/') ? fragment : '')
+        if (fragment === '' || fragment === '/') Object.defineProperty(copy, kRefTarget, { value: defs.get(id) ?? found.get(id) })
       }
       defineOwn(copy, key, value)
     }

@@ -3,12 +3,11 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
-import { bundle, compilingForApp, externalRefs, rememberId, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
+import { bundle, compilingForApp, externalRefs, kRefTarget, rememberId, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
 import { defineOwn } from '../common/objects.js'
 
 
-/** On a `$ref` that prepareSchema put in place of a repeated `$id`: the schema it stands for. */
-export const kRefTarget = Symbol('routecraft.refTarget')
+export { kRefTarget }
 
 const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
 const prepared = new WeakMap<object, Prepared>()

@@ -13,7 +13,7 @@
  * Only failing requests come here: nothing of this runs for a valid one.
  */
 import type { ErrorObject } from 'ajv'
-import { kRefTarget } from './schema.js'
+import { kRefTarget } from './refs.js'
 import { PathIndex } from './paths.js'
 
 type Json = Record<string, unknown>
@@ -201,6 +201,6 @@ function branchOf (u: ErrorObject, e: ErrorObject, order: ReadonlyMap<ErrorObjec
   if ((order.get(e) as number) > (order.get(u) as number)) return -1
   /* c8 ignore next -- with `verbose`, Ajv gives an anyOf/oneOf error its members */
   const members = Array.isArray(u.schema) ? u.schema as unknown[] : []
-  const root = e.schemaPath.slice(0, e.schemaPath.indexOf('/'))
-  return members.findIndex(m => isObject(m) && m.$ref === root)
+  // `Dog` (a repeated $id made a reference) or `#/$defs/Dog` (a reference by $id).
+  return members.findIndex(m => isObject(m) && typeof m.$ref === 'string' && e.schemaPath.startsWith(`${m.$ref}/`))
 }

@@ -196,3 +196,19 @@ t.test('odd unions: boolean members, nested unions, required without properties'
   const bare = validate(Type.Unsafe({ type: 'object', required: ['b', 'a'] }), {})
   t.strictSame((bare as { errors: Array<{ loc: unknown[] }> }).errors.map(e => e.loc), [['b'], ['a']], 'no properties: the order of required')
 })
+
+t.test('members written as Type.Ref (a model the app or another declaration holds): labels and tags read through the reference', async t => {
+  const Cat = Type.Object({ pet_type: Type.Literal('cat'), meows: Type.Boolean() }, { $id: 'UnionsRefCat' })
+  const Dog = Type.Object({ pet_type: Type.Literal('dog'), barks: Type.Boolean() }, { $id: 'UnionsRefDog' })
+  // Seen in a declaration, so that Type.Ref resolves to them.
+  validate(Type.Tuple([Cat, Dog]), [])
+  const Tagged = Type.Object({ pet: Type.Union([Type.Ref(Cat), Type.Ref(Dog)], { discriminator: { propertyName: 'pet_type' } }) })
+  const Plain = Type.Union([Type.Ref(Cat), Type.Ref(Dog)])
+  // pydantic: Field(discriminator='pet_type') over Cat | Dog; then plain Cat | Dog.
+  t.strictSame(validate(Tagged, { pet: { pet_type: 'cat' } }), { ok: false, errors: [{ type: 'missing', loc: ['pet', 'cat', 'meows'], msg: 'Field required', input: { pet_type: 'cat' } }] })
+  t.match(validate(Tagged, { pet: { pet_type: 'cow' } }), { ok: false, errors: [{ type: 'union_tag_invalid', loc: ['pet'], ctx: { expected_tags: "'cat', 'dog'" } }] })
+  t.strictSame((validate(Plain, { pet_type: 'cat' }) as { errors: Array<{ loc: unknown[] }> }).errors.map(e => e.loc), [
+    ['UnionsRefCat', 'meows'], ['UnionsRefDog', 'pet_type'], ['UnionsRefDog', 'barks'],
+  ])
+  t.equal(validate(Tagged, { pet: { pet_type: 'dog', barks: true } }).ok, true)
+})
