@@ -149,7 +149,7 @@ export function bundle (schema: TSchema, codes = ROUTE_SCHEMA_CODES): TSchema {
       if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
         const { id, fragment } = refTarget(value)
         value = pointer(id) + (fragment.startsWith('/') ? fragment : '')
-        if (fragment === '' || fragment === '/') Object.defineProperty(copy, kRefTarget, { value: defs.get(id) ?? found.get(id) })
+        if (fragment === '') Object.defineProperty(copy, kRefTarget, { value: defs.get(id) })
       }
       defineOwn(copy, key, value)
     }

@@ -31,3 +31,8 @@ t.test('validate(): a value nested past the stack is one recursion_loop, not a t
     t.strictSame(result.errors.map(e => [e.type, e.loc, e.msg]), [['recursion_loop', [], 'Recursion error - cyclic reference detected']])
   }
 })
+
+t.test('validate(): an error that is not the stack overflowing still reaches the caller', async t => {
+  const hostile = Object.defineProperty({}, 'a', { enumerable: true, get () { throw new TypeError('boom') } })
+  t.throws(() => validate(Type.Object({ a: Type.String() }), hostile), { name: 'TypeError', message: 'boom' })
+})

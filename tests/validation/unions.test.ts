@@ -212,3 +212,18 @@ t.test('members written as Type.Ref (a model the app or another declaration hold
   ])
   t.equal(validate(Tagged, { pet: { pet_type: 'dog', barks: true } }).ok, true)
 })
+
+t.test('recursive tagged unions: a bad tag at one level drops what its members found below; a nullable member keeps no label', async t => {
+  const Tree = Type.Recursive(This => Type.Union([
+    Type.Object({ kind: Type.Literal('leaf'), v: Type.Integer() }),
+    Type.Object({ kind: Type.Literal('node'), kids: Type.Array(This) }),
+  ], { discriminator: { propertyName: 'kind' } }), { $id: 'UnionsTestTree' })
+  // pydantic checks no member of a union whose tag is bad: only union_tag_invalid.
+  t.match(validate(Tree, { kind: 'nope', kids: [{ kind: 'leaf', v: 'x' }] }), { ok: false, errors: [{ type: 'union_tag_invalid', loc: [] }] })
+  t.equal((validate(Tree, { kind: 'nope', kids: [{ kind: 'leaf', v: 'x' }] }) as { errors: unknown[] }).errors.length, 1)
+  t.strictSame((validate(Tree, { kind: 'node', kids: [{ kind: 'bad' }] }) as { errors: Array<{ type: string; loc: unknown[] }> }).errors.map(e => [e.type, e.loc]), [
+    ['union_tag_invalid', ['node', 'kids', 0]],
+  ], 'the inner bad tag, under the outer tag')
+  const Maybe = Type.Object({ inner: Type.Union([Type.Object({ a: Type.Integer() }), Type.Null()]) })
+  t.strictSame((validate(Maybe, { inner: { a: 'x' } }) as { errors: Array<{ loc: unknown[] }> }).errors.map(e => e.loc), [['inner', 'a']])
+})
