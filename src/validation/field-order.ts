@@ -4,13 +4,11 @@
  * order. Only failing requests come here: nothing of this runs for a valid one.
  */
 import type { ErrorObject } from 'ajv'
+import { isRecord as isObject } from '../common/objects.js'
 import { PathIndex } from './paths.js'
 
 type Json = Record<string, unknown>
 
-function isObject (v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 // Ajv's `schemaPath` segment for a property name (its `escapeFragment`).
 const fragment = (key: string): string => encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'))

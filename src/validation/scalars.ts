@@ -16,6 +16,8 @@
  * `float_parsing` with the string as sent.
  */
 
+import { isRecord as isObject } from '../common/objects.js'
+
 /** A parameter value that did not parse: the string as it was sent. */
 export class Unparsed {
   /** @param kind what it was parsed as, or `integer_size` for an integer with too many digits */
@@ -144,7 +146,6 @@ export function parseScalar (text: string, kind: Kind): number | boolean | Unpar
 }
 
 type Json = Record<string, unknown>
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The scalar kind a parameter schema asks for (`X`, `X | None`, `list[X]`), if any. */
 function kindOf (schema: unknown): Kind | undefined {

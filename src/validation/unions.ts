@@ -13,14 +13,12 @@
  * Only failing requests come here: nothing of this runs for a valid one.
  */
 import type { ErrorObject } from 'ajv'
+import { isRecord as isObject } from '../common/objects.js'
 import { kRefTarget } from './refs.js'
 import { PathIndex } from './paths.js'
 
 type Json = Record<string, unknown>
 
-function isObject (v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 // ---------------------------------------------------------------------------------------------
 // Unions
