@@ -202,11 +202,7 @@ t.test('graceful close: the attempt in flight finishes before close() resolves',
 
 t.test('a secret lookup that fails is retried, not a lost message', async t => {
   let calls = 0
-  const rx = await receiver(() => ({ status: 204 }))
-  closing.push(rx.close)
-  const name = `test-${process.pid}-${++queues}`
-  const dispatcher = queueDispatcher({ connection, queueName: name, integrityKey: KEY, waitMs: 20_000 })
-  closing.push(dispatcher.close)
+  const { rx, name, dispatcher } = await setup(() => ({ status: 204 }), { waitMs: 20_000, worker: false })
   const running = deliveryWorker({
     connection, queueName: name, integrityKey: KEY, allowPrivateNetwork: true, retry: { minDelayMs: 10, maxDelayMs: 20 },
     secret: () => {
@@ -223,11 +219,7 @@ t.test('a secret lookup that fails is retried, not a lost message', async t => {
 
 t.test('a secret lookup that never settles, or fails with anything, is retried at the deadline', async t => {
   let calls = 0
-  const rx = await receiver(() => ({ status: 204 }))
-  closing.push(rx.close)
-  const name = `test-${process.pid}-${++queues}`
-  const dispatcher = queueDispatcher({ connection, queueName: name, integrityKey: KEY, waitMs: 20_000 })
-  closing.push(dispatcher.close)
+  const { rx, name, dispatcher } = await setup(() => ({ status: 204 }), { waitMs: 20_000, worker: false })
   const hostile = new Proxy({}, { get () { throw new Error('x') }, getPrototypeOf () { throw new Error('x') } })
   const running = deliveryWorker({
     connection, queueName: name, integrityKey: KEY, allowPrivateNetwork: true, timeoutMs: 200, retry: { minDelayMs: 10, maxDelayMs: 20 },
