@@ -46,16 +46,26 @@ function field (instance: object, description: string): unknown {
   return undefined
 }
 
-function stateOf (fastify: FastifyInstance): ScopeState | undefined {
+function scopeFields (fastify: FastifyInstance): { onRoute: unknown; parsers: unknown } {
   const onRoute = (field(fastify, 'fastify.hooks') as { onRoute?: unknown } | undefined)?.onRoute
   const parsers = (field(fastify, 'fastify.contentTypeParser') as { customParsers?: unknown } | undefined)?.customParsers
+  return { onRoute, parsers }
+}
+
+function stateOf (fastify: FastifyInstance): ScopeState | undefined {
+  const { onRoute, parsers } = scopeFields(fastify)
   if (!Array.isArray(onRoute) || !(parsers instanceof Map)) return undefined
   return { onRoute: onRoute.length, parsers: [...parsers.keys(), ...parsers.values()] }
 }
 
-function sameState (a: ScopeState | undefined, b: ScopeState | undefined): boolean {
-  if (a === undefined || b === undefined || a.onRoute !== b.onRoute || a.parsers.length !== b.parsers.length) return false
-  for (let i = 0; i < a.parsers.length; i++) if (a.parsers[i] !== b.parsers[i]) return false
+/** Whether `fastify` still has the state a group was made with (read without copying it: once per route). */
+function stillIn (state: ScopeState | undefined, fastify: FastifyInstance): boolean {
+  const { onRoute, parsers } = scopeFields(fastify)
+  if (state === undefined || !Array.isArray(onRoute) || !(parsers instanceof Map)) return false
+  if (onRoute.length !== state.onRoute || parsers.size * 2 !== state.parsers.length) return false
+  let i = 0
+  for (const key of parsers.keys()) if (key !== state.parsers[i++]) return false
+  for (const value of parsers.values()) if (value !== state.parsers[i++]) return false
   return true
 }
 
@@ -69,14 +79,13 @@ export function addToGroup (fastify: FastifyInstance, options: FastifyPluginOpti
   if (byKey === undefined) groups.set(fastify, byKey = new Map())
   // Register options a context takes; log serializers are objects, so never shared.
   const key = `${kind}\0${String(prefix ?? '')}\0${String(logLevel ?? '')}`
-  const state = stateOf(fastify)
   const group = byKey.get(key)
-  if (group !== undefined && logSerializers === undefined && sameState(group.state, state)) {
+  if (group !== undefined && logSerializers === undefined && stillIn(group.state, fastify)) {
     if (group.child !== undefined) add(group.child)
     else group.pending.push(add)
     return
   }
-  const fresh: Group = { state, child: undefined, pending: [add] }
+  const fresh: Group = { state: stateOf(fastify), child: undefined, pending: [add] }
   byKey.set(key, fresh)
   const routes = async function routecraftRoutes (child: FastifyInstance): Promise<void> {
     setup(child)

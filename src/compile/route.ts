@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyPluginOptions } from 'fastify'
 import type { TSchema } from '@sinclair/typebox'
 import { kOperation } from '../symbols.js'
+import { PLAIN_SCHEMA, recordSchemaFacts } from '../common/schemas.js'
 import { compileBodyValidator, compileSerializer } from '../validation/validate.js'
 import { partSteps } from './parts.js'
 import { compileDependencyChecks } from './dep-checks.js'
@@ -32,7 +33,10 @@ function autoParams (pathParams: readonly string[]): TSchema | undefined {
   if (pathParams.length === 0) return undefined
   const properties: Record<string, unknown> = {}
   for (const name of pathParams) properties[name] = { type: 'string' }
-  return { type: 'object', properties, required: [...pathParams] } as unknown as TSchema
+  const schema = { type: 'object', properties, required: [...pathParams] }
+  // Built here, of typed properties only: nothing for the later steps to walk.
+  recordSchemaFacts(schema, PLAIN_SCHEMA)
+  return schema as unknown as TSchema
 }
 
 /** The inputs a route validates and documents: its own schemas merged with its dependencies'. */

@@ -48,7 +48,7 @@ export function checkSchema (value: unknown, slot: string, where: string, object
   if (object && (value.type !== 'object' || typeof value.properties !== 'object' || value.properties === null)) {
     throw routecraftError(codes.schema, 'notObject', { where, slot, part: PARTS[slot] ?? 'cookie' })
   }
-  checkSchemaTree(value, `${where}: ${slot}`)
+  checkSchemaTree(value, () => `${where}: ${slot}`, codes.schema)
   return value
 }
 

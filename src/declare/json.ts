@@ -14,6 +14,7 @@
  * schema is refused, since it could answer differently later.
  */
 import { RoutecraftError, routecraftError } from '../errors.js'
+import { COMPOSING_KEYWORDS, keywordProblem, LITERAL_KEYWORDS, recordSchemaFacts } from '../common/schemas.js'
 
 /** The caps of a declared document value (one `openapiExtra`, one schema, one option). */
 export const DOCUMENT_LIMITS = Object.freeze({
@@ -27,8 +28,8 @@ export const DOCUMENT_LIMITS = Object.freeze({
 const Kind = Symbol.for('TypeBox.Kind')
 
 interface Walk {
-  /** Names the value in messages: `route GET /items: openapiExtra`. */
-  readonly what: string
+  /** Names the value in messages: `route GET /items: openapiExtra` (made only for a message). */
+  readonly what: string | (() => string)
   /** The keys from the root to the current value; the path of a message is built from them. */
   readonly keys: string[]
   /** The objects on the path from the root to the current value (at most 256: a list is cheapest). */
@@ -36,7 +37,15 @@ interface Walk {
   values: number
   /** What is being read, for the message when reading throws. */
   reading: string
+  /** In a schema: its code for keyword mistakes, and what its schema nodes hold (see SchemaFacts). */
+  readonly code?: SchemaCode
+  ids: boolean
+  refs: boolean
+  composing: boolean
 }
+
+/** The code of a schema's keyword mistakes: a route's or a webhook's. */
+export type SchemaCode = 'RC_ERR_ROUTE_SCHEMA' | 'RC_ERR_WEBHOOK_SCHEMA'
 
 /** Thrown inside a walk; the entry points turn it into a RoutecraftError with the path. */
 class Refusal {
@@ -81,7 +90,7 @@ function run<T> (walk: Walk, body: () => T): T {
   try {
     return body()
   } catch (err) {
-    const at = `${walk.what}${pathOf(walk.keys)}`
+    const at = `${typeof walk.what === 'string' ? walk.what : walk.what()}${pathOf(walk.keys)}`
     if (safeInstanceOf(err, Refusal)) throw (err as Refusal).make(at)
     throw routecraftError('RC_ERR_OPENAPI_READ', 'read', { at, reading: walk.reading, thrown: describeThrown(err) })
   }
@@ -134,7 +143,7 @@ function copy (walk: Walk, value: unknown, depth: number): unknown {
   const obj = value as object
   walk.reading = 'a Proxy'
   if (Kind in obj) {
-    checkNode(walk, obj, depth)
+    checkNode(walk, obj, depth, false)
     return obj
   }
   const toJSON = toJSONOf(walk, obj)
@@ -174,12 +183,16 @@ function copy (walk: Walk, value: unknown, depth: number): unknown {
   return out
 }
 
-/** A schema node (or an object inside one), checked in place. */
-function checkNode (walk: Walk, node: object, depth: number): void {
+/**
+ * A schema node (or an object inside one), checked in place. `schema`: the node is a schema
+ * (not a value under `default`, `examples`, `const` or `enum`), so its keywords count.
+ */
+function checkNode (walk: Walk, node: object, depth: number, schema: boolean): void {
   enter(walk, node, depth)
   walk.reading = 'a Proxy'
   // An array's length first: a sparse array of a billion holes is refused before it is read.
-  if (Array.isArray(node)) room(walk, node.length)
+  const array = Array.isArray(node)
+  if (array) room(walk, node.length)
   walk.reading = 'listing the keys'
   for (const key of Object.keys(node)) {
     walk.keys.push(key)
@@ -191,13 +204,25 @@ function checkNode (walk: Walk, node: object, depth: number): void {
     }
     // Read as the compilers and the document will read it (a Proxy's `get` may differ from
     // its descriptors).
-    checkValue(walk, (node as Record<string, unknown>)[key], depth + 1)
+    const value = (node as Record<string, unknown>)[key]
+    if (schema && !array) note(walk, key, value)
+    checkValue(walk, value, depth + 1, schema && (array || !LITERAL_KEYWORDS.has(key)))
     walk.keys.pop()
   }
+  // Only a schema's own walk (checkSchemaTree, which gives the code) has schema nodes.
+  const problem = schema && !array ? keywordProblem(node as Record<string, unknown>) : undefined
+  if (problem !== undefined) throw new Refusal(() => routecraftError(walk.code as SchemaCode, problem.message, problem.values))
   walk.ancestors.pop()
 }
 
-function checkValue (walk: Walk, value: unknown, depth: number): void {
+/** Records what a schema node's keyword tells the later steps (see SchemaFacts). */
+function note (walk: Walk, key: string, value: unknown): void {
+  if (COMPOSING_KEYWORDS.has(key)) walk.composing = true
+  if (key === '$id' && typeof value === 'string') walk.ids = true
+  else if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) walk.refs = true
+}
+
+function checkValue (walk: Walk, value: unknown, depth: number, schema: boolean): void {
   count(walk, 1)
   if (isPrimitive(value)) return
   const obj = value as object
@@ -206,15 +231,15 @@ function checkValue (walk: Walk, value: unknown, depth: number): void {
     // A Date as a `default`, say: what JSON writes is what counts.
     enter(walk, obj, depth)
     walk.reading = 'toJSON()'
-    checkValue(walk, toJSON.call(obj), depth + 1)
+    checkValue(walk, toJSON.call(obj), depth + 1, schema)
     walk.ancestors.pop()
     return
   }
-  checkNode(walk, obj, depth)
+  checkNode(walk, obj, depth, schema)
 }
 
-function newWalk (what: string): Walk {
-  return { what, keys: [], ancestors: [], values: 0, reading: 'reading' }
+function newWalk (what: string | (() => string), code?: SchemaCode): Walk {
+  return { what, keys: [], ancestors: [], values: 0, reading: 'reading', code, ids: false, refs: false, composing: false }
 }
 
 /**
@@ -239,13 +264,17 @@ const checkedSchemas = new WeakSet<object>()
 
 /**
  * Throws unless `schema` is a finite tree of JSON values within {@link DOCUMENT_LIMITS}, with
- * no getter or setter anywhere in it. The schema itself is not copied.
+ * no getter or setter anywhere in it, and (given `code`) no keyword mistake in its schema nodes
+ * (see keywordProblem). The schema itself is not copied. What its schema nodes hold is recorded
+ * (see SchemaFacts), so that the later steps need not walk it again. `what` names it in
+ * messages (a function: made only for a message).
  */
-export function checkSchemaTree (schema: object, what: string): void {
+export function checkSchemaTree (schema: object, what: string | (() => string), code: SchemaCode): void {
   if (checkedSchemas.has(schema)) return
-  const walk = newWalk(what)
-  run(walk, () => { checkNode(walk, schema, 0) })
+  const walk = newWalk(what, code)
+  run(walk, () => { checkNode(walk, schema, 0, true) })
   checkedSchemas.add(schema)
+  recordSchemaFacts(schema, { ids: walk.ids, refs: walk.refs, composing: walk.composing })
 }
 
 /**

@@ -7,6 +7,7 @@
 import { routecraftError } from '../errors.js'
 import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, type OperationRef } from './operation-id.js'
 import { SchemaComponents } from './schema.js'
+import { LITERAL_KEYWORDS, schemaFacts } from '../common/schemas.js'
 import type { OperationIdFunction, RegistryEntry } from '../declare/types.js'
 
 /** The operationId strategy of a document. */
@@ -66,8 +67,6 @@ export function checkOperationIds (entries: readonly RegistryEntry[], strategy: 
 }
 
 const Kind = Symbol.for('TypeBox.Kind')
-// Values, not schemas: the document copies them as they are.
-const LITERAL_KEYS = new Set(['default', 'examples', 'const', 'enum'])
 
 /**
  * Throws when two different schemas of the documented entries use one `$id` (the document
@@ -78,12 +77,13 @@ export function checkSchemaIds (entries: readonly RegistryEntry[]): void {
   const components = new SchemaComponents()
   const seen = new WeakSet<object>()
   const walk = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return
+    // A schema walked when declared and found without any $id has nothing to convert.
+    if (typeof node !== 'object' || node === null || seen.has(node) || schemaFacts(node)?.ids === false) return
     seen.add(node)
     if (Array.isArray(node)) { node.forEach(walk); return }
     const rec = node as Record<string, unknown>
     if (typeof rec.$id === 'string' && rec.$id !== '') { components.convert(rec); return }
-    for (const key of Object.keys(rec)) if (!LITERAL_KEYS.has(key)) walk(rec[key])
+    for (const key of Object.keys(rec)) if (!LITERAL_KEYWORDS.has(key)) walk(rec[key])
   }
   // TypeBox schemas placed in openapiExtra are converted too; the rest of it is copied.
   const walkExtra = (node: unknown): void => {

@@ -8,6 +8,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
 import { defineOwn, isRecord as isObject } from '../common/objects.js'
+import { LITERAL_KEYWORDS as LITERAL, schemaFacts } from '../common/schemas.js'
 
 type Json = Record<string, unknown>
 
@@ -18,8 +19,6 @@ export interface SchemaCodes {
 }
 export const ROUTE_SCHEMA_CODES: SchemaCodes = { schema: 'RC_ERR_ROUTE_SCHEMA', ref: 'RC_ERR_ROUTE_SCHEMA_REF' }
 export const WEBHOOK_SCHEMA_CODES: SchemaCodes = { schema: 'RC_ERR_WEBHOOK_SCHEMA', ref: 'RC_ERR_WEBHOOK_SCHEMA' }
-
-const LITERAL = new Set(['default', 'examples', 'const', 'enum'])
 
 /**
  * On a `$ref` that schema preparation put in place of a schema (a repeated `$id`, a reference
@@ -73,6 +72,8 @@ export function externalRefs (schema: unknown): { found: Map<string, TSchema>; m
   const own = new Set<string>()
   const found = new Map<string, TSchema>()
   const missing: string[] = []
+  // Walked when declared and found without a reference by $id.
+  if (schemaFacts(schema)?.refs === false) return { found, missing }
   const queue: unknown[] = [schema]
   while (queue.length > 0) {
     const next = queue.pop()

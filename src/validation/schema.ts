@@ -5,35 +5,20 @@ import type { TSchema } from '@sinclair/typebox'
 import { routecraftError } from '../errors.js'
 import { bundle, compilingForApp, externalRefs, kRefTarget, rememberId, ROUTE_SCHEMA_CODES, type SchemaCodes } from './refs.js'
 import { defineOwn } from '../common/objects.js'
+import { COMPOSING_KEYWORDS, keywordProblem, LITERAL_KEYWORDS, schemaFacts } from '../common/schemas.js'
 
 
 export { kRefTarget }
 
-const COMPOSING = new Set(['allOf', 'anyOf', 'oneOf', 'not', 'if', '$ref', 'additionalProperties', 'patternProperties', 'unevaluatedProperties', 'dependentSchemas', 'propertyNames'])
 const prepared = new WeakMap<object, Prepared>()
 
 /** A schema ready for Ajv and fast-json-stringify, and the schemas its references needed. */
 export interface Prepared { schema: TSchema; simple: boolean; references: TSchema[] }
 
-const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'])
-
-/**
- * The mistakes of hand-written schemas (`Type.Unsafe(…)`) that Ajv would only report when
- * compiling, which now waits for a route's first request: an unknown `type`, a `required` that
- * is not a list of names. An object value is skipped: in a `properties` map, `type` and
- * `required` are property names.
- */
+/** Throws the keyword mistake of one schema node (see keywordProblem), if it has one. */
 function checkKeywords (rec: Record<string, unknown>, code: SchemaCodes['schema']): void {
-  const { type, required } = rec
-  if (type !== undefined && (typeof type !== 'object' || Array.isArray(type))) {
-    const list: unknown[] = Array.isArray(type) ? type : [type]
-    if (list.length === 0 || !list.every(t => typeof t === 'string' && TYPES.has(t))) {
-      throw routecraftError(code, 'type', { type, known: TYPES })
-    }
-  }
-  if (required !== undefined && (typeof required !== 'object' || Array.isArray(required)) && !(Array.isArray(required) && required.every(r => typeof r === 'string'))) {
-    throw routecraftError(code, 'required', { required })
-  }
+  const problem = keywordProblem(rec)
+  if (problem !== undefined) throw routecraftError(code, problem.message, problem.values)
 }
 
 /**
@@ -48,6 +33,13 @@ function checkKeywords (rec: Record<string, unknown>, code: SchemaCodes['schema'
 export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Prepared {
   const hit = prepared.get(schema)
   if (hit !== undefined) return hit
+  // Walked when declared, with nothing to remember, repeat or resolve: ready as it is.
+  const facts = schemaFacts(schema)
+  if (facts !== undefined && !facts.ids && !facts.refs) {
+    const result = { schema, simple: !facts.composing, references: [] }
+    prepared.set(schema, result)
+    return result
+  }
   const seen = new Map<string, string>()
   let repeats = false
   let simple = true
@@ -72,8 +64,8 @@ export function prepareSchema (schema: TSchema, codes = ROUTE_SCHEMA_CODES): Pre
       seen.set(rec.$id, text)
     }
     for (const key of Object.keys(rec)) {
-      if (COMPOSING.has(key)) simple = false
-      if (key === 'default' || key === 'examples' || key === 'const' || key === 'enum') continue
+      if (COMPOSING_KEYWORDS.has(key)) simple = false
+      if (LITERAL_KEYWORDS.has(key)) continue
       scan(rec[key])
     }
   }
@@ -108,7 +100,7 @@ function refsForRepeats (schema: TSchema): TSchema {
     }
     const copy: Record<string, unknown> = {}
     for (const key of Object.keys(rec)) {
-      defineOwn(copy, key, key === 'default' || key === 'examples' || key === 'const' || key === 'enum' ? rec[key] : rewrite(rec[key], false))
+      defineOwn(copy, key, LITERAL_KEYWORDS.has(key) ? rec[key] : rewrite(rec[key], false))
     }
     return copy
   }

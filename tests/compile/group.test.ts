@@ -56,11 +56,17 @@ t.test('a scope that gained an onRoute hook or a parser gets a new context; log 
   addToGroup(instance, {}, 'body', () => {}, () => {})
   addToGroup(instance, {}, 'body', () => {}, () => {})
   t.equal(registered.length, 4, 'a new context for each change, then shared')
+  // One parser removed and another added: as many parsers as before, not the same ones.
+  parsers.delete('application/x-www-form-urlencoded')
+  parsers.set('text/csv', {})
+  addToGroup(instance, {}, 'body', () => {}, () => {})
+  addToGroup(instance, {}, 'body', () => {}, () => {})
+  t.equal(registered.length, 5, 'a parser swapped for another of a different type: a new context')
   const serializers = { req: () => 'r' }
   addToGroup(instance, { logSerializers: serializers }, 'body', () => {}, () => {})
   addToGroup(instance, { logSerializers: serializers }, 'body', () => {}, () => {})
-  t.equal(registered.length, 6)
-  t.equal(registered[5]?.options.logSerializers, serializers)
+  t.equal(registered.length, 7)
+  t.equal(registered[6]?.options.logSerializers, serializers)
 })
 
 t.test('a scope whose hooks and parsers cannot be read gets a context per route', async t => {

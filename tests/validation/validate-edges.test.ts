@@ -162,3 +162,8 @@ t.test('jsonErrorOffset: valid \\u escapes are skipped whole', async t => {
   t.equal(jsonErrorOffset('{"\\u00e9":1,}'), 12, 'an escaped key, then a trailing comma')
   t.equal(jsonErrorOffset('["\\uD83D\\uDE00", ]'), 17, 'a surrogate pair, then a missing value')
 })
+
+t.test('validate() refuses a hand-written schema with a keyword mistake, as a declaration would', async t => {
+  t.throws(() => validate(Type.Unsafe<string>({ type: 'strnig' }), 'x'), { code: 'RC_ERR_ROUTE_SCHEMA', message: /type "strnig"/ })
+  t.throws(() => validate(Type.Unsafe<object>({ type: 'object', properties: {}, required: 'a' }), {}), { code: 'RC_ERR_ROUTE_SCHEMA', message: /required "a"/ })
+})
