@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { median, pinned, rootDir, startupJs, thousands, fixed, VALGRIND } from './lib.js'
 
-export const VARIANTS = ['routecraft', 'routecraft-bare', 'raw', 'raw-bare', 'raw-noschema'] as const
+export const VARIANTS = ['routecraft', 'routecraft-bare', 'raw', 'raw-bare', 'raw-noschema', 'raw-plugins'] as const
 export type Variant = typeof VARIANTS[number]
 export const VARIANT_TITLES: Record<Variant, string> = {
   routecraft: 'routecraft + openapi()',
@@ -19,7 +19,11 @@ export const VARIANT_TITLES: Record<Variant, string> = {
   raw: 'Fastify + @fastify/swagger',
   'raw-bare': 'Fastify',
   'raw-noschema': 'Fastify, no schemas',
+  'raw-plugins': 'Fastify, no schemas, a plugin per route',
 }
+
+/** The variants counted in instructions: routecraft with and without openapi(), Fastify + swagger and the two floors. */
+const COUNTED = ['routecraft', 'routecraft-bare', 'raw', 'raw-noschema', 'raw-plugins'] as const
 
 /** Start-up targets (at 1,000 routes with fresh schemas). */
 export const STARTUP_TARGETS = { ms: 1000, instructionRatio: 0.35, rssMb: 100, firstRequestMs: 5 }
@@ -139,7 +143,7 @@ export async function startupCounts (options: { sizes: number[]; coldRequests: n
   const count = async (variant: Variant, routes: number, n: number): Promise<number> =>
     instructionsOf((await runOnce(variant, routes, ['--cold', String(n)], true, options.pin)).stderr, `startup ${variant} ${routes}`)
   for (const routes of options.sizes) {
-    for (const variant of ['routecraft', 'raw', 'raw-noschema'] as const) {
+    for (const variant of COUNTED) {
       const instructions = await count(variant, routes, 0)
       rows.push({ routes, variant, instructions })
       options.log(`  startup ${String(routes).padStart(5)} routes ${VARIANT_TITLES[variant].padEnd(28)} ${thousands(instructions)} instructions`)
@@ -227,15 +231,15 @@ export function startupMarkdown (rows: StartupRow[], note: string): string[] {
 export function startupCountMarkdown (rows: StartupCountRow[], cold: ColdRequestCount[], note: string): string[] {
   const out: string[] = ['## Start-up in instructions', '']
   out.push(`The whole process under valgrind (\`--single-threaded\`): node's boot, the modules, building the app, listening, exit; fresh schemas. Target at 1,000 routes: routecraft + openapi() ≤ ${STARTUP_TARGETS.instructionRatio} × Fastify + @fastify/swagger.${note}`, '')
-  out.push('| routes | routecraft + openapi() | Fastify + @fastify/swagger | Fastify, no schemas | routecraft ÷ Fastify + swagger |', '| ---: | ---: | ---: | ---: | ---: |')
+  out.push(`| routes | ${COUNTED.map(v => VARIANT_TITLES[v]).join(' | ')} | routecraft + openapi() ÷ Fastify + swagger |`, `| ---: | ${COUNTED.map(() => '---:').join(' | ')} | ---: |`)
   const get = (routes: number, v: Variant): number | undefined => rows.find(r => r.routes === routes && r.variant === v)?.instructions
   const sizes = [...new Set(rows.map(r => r.routes))]
   for (const routes of sizes) {
     const rc = get(routes, 'routecraft')
     const raw = get(routes, 'raw')
-    const bare = get(routes, 'raw-noschema')
     const ratio = rc !== undefined && raw !== undefined ? rc / raw : undefined
-    out.push(`| ${thousands(routes)} | ${rc === undefined ? '–' : thousands(rc)} | ${raw === undefined ? '–' : thousands(raw)} | ${bare === undefined ? '–' : thousands(bare)} | ${ratio === undefined ? '–' : fixed(ratio, 2)}${routes === 1000 && ratio !== undefined ? ` ${verdict(ratio <= STARTUP_TARGETS.instructionRatio)}` : ''} |`)
+    const cells = COUNTED.map(v => { const n = get(routes, v); return n === undefined ? '–' : thousands(n) })
+    out.push(`| ${thousands(routes)} | ${cells.join(' | ')} | ${ratio === undefined ? '–' : fixed(ratio, 2)}${routes === 1000 && ratio !== undefined ? ` ${verdict(ratio <= STARTUP_TARGETS.instructionRatio)}` : ''} |`)
   }
   if (sizes.length >= 2) {
     const lo = Math.min(...sizes)
@@ -245,7 +249,10 @@ export function startupCountMarkdown (rows: StartupCountRow[], cold: ColdRequest
       const b = get(hi, v)
       return a === undefined || b === undefined ? '–' : thousands((b - a) / (hi - lo))
     }
-    out.push('', `Per route (${thousands(hi)} routes − ${thousands(lo)} routes, ÷ ${thousands(hi - lo)}): routecraft + openapi() ${per('routecraft')}, Fastify + @fastify/swagger ${per('raw')}, Fastify without schemas ${per('raw-noschema')} instructions.`)
+    out.push('', `Per route (${thousands(hi)} routes − ${thousands(lo)} routes, ÷ ${thousands(hi - lo)}): ${COUNTED.map(v => `${VARIANT_TITLES[v]} ${per(v)}`).join(', ')} instructions.`)
+    const floor = get(hi, 'raw-plugins')
+    const raw = get(hi, 'raw')
+    if (floor !== undefined && raw !== undefined) out.push('', `Fastify, no schemas, a plugin per route ÷ Fastify + swagger at ${thousands(hi)} routes: ${fixed(floor / raw, 2)} (registering every route as a plugin of its own, as \`app.register(route(…))\` does, before routecraft does anything).`)
   }
   if (cold.length > 0) {
     out.push('', `First request to a cold route ((I(n first requests) − I(none)) ÷ n, n = ${cold[0]?.requests ?? '?'} distinct GET routes, one keep-alive connection): ${cold.map(c => `${VARIANT_TITLES[c.variant]} ${thousands(c.perRequest)}`).join(', ')} instructions (at ${thousands(cold[0]?.routes ?? 0)} routes).`)

@@ -6,8 +6,10 @@
  *
  * Variants: `routecraft` (with `openapi()`), `routecraft-bare` (without), `raw` (Fastify +
  * @fastify/swagger + @fastify/swagger-ui + a cached `/openapi.json`), `raw-bare` (Fastify, the
- * same schemas, no swagger) and `raw-noschema` (Fastify, the same routes without any schema:
- * Fastify's own cost of registering a route, the floor).
+ * same schemas, no swagger), `raw-noschema` (Fastify, the same routes without any schema:
+ * Fastify's own cost of registering a route, the floor) and `raw-plugins` (the same schema-less
+ * routes, each registered as a plugin of its own with `await app.register(…)`, as routecraft's
+ * routes are: the floor of that way of registering, Fastify's plugin loading included).
  *
  * Every route gets schema objects of its own (as distinct declarations have): Ajv caches
  * compiled schemas by object, so one shared object hides most of the compile cost. `--shared`
@@ -31,8 +33,8 @@ import { Agent, request as httpRequest } from 'node:http'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type, type TSchema } from '@sinclair/typebox'
 
-type Variant = 'routecraft' | 'routecraft-bare' | 'raw' | 'raw-bare' | 'raw-noschema'
-const VARIANTS = new Set<string>(['routecraft', 'routecraft-bare', 'raw', 'raw-bare', 'raw-noschema'])
+type Variant = 'routecraft' | 'routecraft-bare' | 'raw' | 'raw-bare' | 'raw-noschema' | 'raw-plugins'
+const VARIANTS = new Set<string>(['routecraft', 'routecraft-bare', 'raw', 'raw-bare', 'raw-noschema', 'raw-plugins'])
 
 const variant = process.argv[2] as Variant
 const count = Number(process.argv[3])
@@ -40,7 +42,7 @@ const shared = process.argv.includes('--shared')
 const coldAt = process.argv.indexOf('--cold')
 const cold = coldAt === -1 ? undefined : Number(process.argv[coldAt + 1])
 if (!VARIANTS.has(variant) || !Number.isInteger(count) || count < 2 || (cold !== undefined && !(Number.isInteger(cold) && cold >= 0 && cold <= count / 2))) {
-  console.error('usage: startup.js routecraft|routecraft-bare|raw|raw-bare|raw-noschema <routes> [--shared] [--cold <n>]')
+  console.error('usage: startup.js routecraft|routecraft-bare|raw|raw-bare|raw-noschema|raw-plugins <routes> [--shared] [--cold <n>]')
   process.exit(2)
 }
 
@@ -74,6 +76,29 @@ async function routecraftApp (withOpenapi: boolean): Promise<FastifyInstance> {
   return app
 }
 
+/** A plugin that adds one route to the scope it is registered in (no context of its own). */
+function inScope (add: (fastify: FastifyInstance) => void): (fastify: FastifyInstance) => Promise<void> {
+  const plugin = async (fastify: FastifyInstance): Promise<void> => { add(fastify) }
+  Object.defineProperty(plugin, Symbol.for('skip-override'), { value: true })
+  return plugin
+}
+
+/** Fastify, schema-less routes, each registered as a plugin of its own (routecraft's way). */
+async function pluginPerRouteApp (): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false })
+  for (let i = 0; i < count / 2; i++) {
+    schemas()
+    await app.register(inScope(fastify => fastify.get(`/r${i}/items/:item_id`, async function read_item (request) {
+      return { ...STORED, id: Number((request.params as { item_id: string }).item_id) }
+    })))
+    await app.register(inScope(fastify => fastify.post(`/r${i}/items`, async function create_item (request, reply) {
+      reply.code(201)
+      return { ...(request.body as object), id: 1 }
+    })))
+  }
+  return app
+}
+
 async function rawApp (withSwagger: boolean, withSchemas: boolean): Promise<FastifyInstance> {
   const app = Fastify({ logger: false })
   if (withSwagger) {
@@ -102,7 +127,7 @@ async function rawApp (withSwagger: boolean, withSchemas: boolean): Promise<Fast
 const t0 = performance.now()
 const app = variant === 'routecraft' || variant === 'routecraft-bare'
   ? await routecraftApp(variant === 'routecraft')
-  : await rawApp(variant === 'raw', variant !== 'raw-noschema')
+  : variant === 'raw-plugins' ? await pluginPerRouteApp() : await rawApp(variant === 'raw', variant !== 'raw-noschema')
 await app.listen({ host: '127.0.0.1', port: 0 })
 const t1 = performance.now()
 const rss = process.memoryUsage().rss
