@@ -49,6 +49,11 @@ export interface Validators {
  */
 export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<unknown> | undefined
 
+/**
+ * Builds Fastify's handler for a route from a few small factories, each deciding at compile
+ * time what it can: the request then runs the same straight-line code, closure to closure
+ * (`routecraftHandler` → `validateAndRun` → `run` → `finish`).
+ */
 export function makeHandler (
   op: Operation,
   plan: DependencyPlan | undefined,
@@ -57,19 +62,22 @@ export function makeHandler (
   fallback: Serializer,
   throwing: boolean
 ): RouteHandler {
-  const { steps, body: vBody, dependencies } = validators
-  const pathParams = op.pathParams
-  const defaultStatus = op.status
-  const userHandler = op.handler as (ctx: Context) => unknown
-  const ContextClass = op.rawBody ? RawBodyContext : Context
+  const finish = makeFinish(op.status, byStatus, fallback)
+  const run = makeRun(op.handler as (ctx: Context) => unknown, finish)
+  const validateAndRun = makeValidateAndRun(validators.steps, validators.body, throwing, run)
+  return makeEntry(op, plan, validators, validateAndRun)
+}
+
+type Finish = (out: unknown, ctx: Context, reply: FastifyReply) => FastifyReply | undefined
+type Step = (ctx: Context, request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<unknown> | undefined
+
+/** Sends what the user's handler returned. */
+function makeFinish (defaultStatus: number, byStatus: ReadonlyMap<number, Serializer>, fallback: Serializer): Finish {
   const isEmpty = hasNoBody
   const serializerFor = (status: number): Serializer | undefined => isEmpty(status) ? undefined : byStatus.get(status) ?? fallback
   // Decided once for the declared status; only a status changed through ctx.response is looked up.
   const defaultSerializer = serializerFor(defaultStatus)
-  const teardown = plan?.teardown === true
-
-  /** Sends what the user's handler returned. */
-  function finish (out: unknown, ctx: Context, reply: FastifyReply): FastifyReply | undefined {
+  return function finish (out, ctx, reply) {
     // The escape hatch: the handler returned reply (Fastify waits for its send), or sent it.
     if (out === reply) return reply
     if (reply.sent) return undefined
@@ -88,26 +96,20 @@ export function makeHandler (
     else reply.type(JSON_CONTENT_TYPE).send(payload)
     return undefined
   }
+}
 
-  /** Dependencies with teardown: the request's stack records errors and unwinds after the response. */
-  function solveWithTeardown (plan: DependencyPlan, ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
-    const stack = ctx.teardown = openTeardown(request, reply)
-    return guarded(stack, () => {
-      const deps = solveDependencies(plan, ctx, dependencies)
-      if (deps instanceof Promise) return deps.then(value => { ctx.deps = value; return validateAndRun(ctx, request, reply) })
-      ctx.deps = deps
-      return validateAndRun(ctx, request, reply)
-    })
-  }
-
-  function run (ctx: Context, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+/** Calls the user's handler, then sends what it returned (once it settles). */
+function makeRun (userHandler: (ctx: Context) => unknown, finish: Finish): (ctx: Context, reply: FastifyReply) => FastifyReply | Promise<unknown> | undefined {
+  return function run (ctx, reply) {
     const out = userHandler(ctx)
     if (out instanceof Promise) return out.then(value => finish(value, ctx, reply))
     return finish(out, ctx, reply)
   }
+}
 
-  /** The route's own parts and body, after its dependencies: a 422 with every problem, or the handler. */
-  function validateAndRun (ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+/** The route's own parts and body, after its dependencies: a 422 with every problem, or the handler. */
+function makeValidateAndRun (steps: readonly PartStep[], vBody: BodyCheck | undefined, throwing: boolean, run: (ctx: Context, reply: FastifyReply) => FastifyReply | Promise<unknown> | undefined): Step {
+  return function validateAndRun (ctx, request, reply) {
     let issues = ctx.issues
     if (steps.length > 0) issues = checkParts(steps, request, ctx.cookieJar, issues)
     if (vBody !== undefined) {
@@ -130,6 +132,26 @@ export function makeHandler (
       return undefined
     }
     return run(ctx, reply)
+  }
+}
+
+/** The handler Fastify calls: the path check, the context, the dependencies, then `validateAndRun`. */
+function makeEntry (op: Operation, plan: DependencyPlan | undefined, validators: Validators, validateAndRun: Step): RouteHandler {
+  const pathParams = op.pathParams
+  const defaultStatus = op.status
+  const ContextClass = op.rawBody ? RawBodyContext : Context
+  const dependencies = validators.dependencies
+  const teardown = plan?.teardown === true
+
+  /** Dependencies with teardown: the request's stack records errors and unwinds after the response. */
+  function solveWithTeardown (plan: DependencyPlan, ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
+    const stack = ctx.teardown = openTeardown(request, reply)
+    return guarded(stack, () => {
+      const deps = solveDependencies(plan, ctx, dependencies)
+      if (deps instanceof Promise) return deps.then(value => { ctx.deps = value; return validateAndRun(ctx, request, reply) })
+      ctx.deps = deps
+      return validateAndRun(ctx, request, reply)
+    })
   }
 
   return function routecraftHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {

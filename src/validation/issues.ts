@@ -69,12 +69,60 @@ function at (root: unknown, path: ReadonlyArray<string | number>): unknown {
   return node
 }
 
+const plural = (n: unknown, word: string): string => `${String(n)} ${word}${n === 1 ? '' : 's'}`
+
+/**
+ * The keywords whose issue is the value as sent and a type and message read off the error's
+ * params; `issue()` below shapes the others (their loc or input differ).
+ */
+const MESSAGES = new Map<string, (p: Record<string, unknown>) => readonly [string, string]>([
+  ['minLength', p => ['string_too_short', `String should have at least ${plural(p.limit, 'character')}`]],
+  ['maxLength', p => ['string_too_long', `String should have at most ${plural(p.limit, 'character')}`]],
+  ['minimum', p => ['greater_than_equal', `Input should be greater than or equal to ${String(p.limit)}`]],
+  ['exclusiveMinimum', p => ['greater_than', `Input should be greater than ${String(p.limit)}`]],
+  ['maximum', p => ['less_than_equal', `Input should be less than or equal to ${String(p.limit)}`]],
+  ['exclusiveMaximum', p => ['less_than', `Input should be less than ${String(p.limit)}`]],
+  ['multipleOf', p => ['multiple_of', `Input should be a multiple of ${String(p.multipleOf)}`]],
+  ['pattern', p => ['string_pattern_mismatch', `String should match pattern '${String(p.pattern)}'`]],
+  ['minItems', p => ['too_short', `List should have at least ${plural(p.limit, 'item')} after validation`]],
+  ['maxItems', p => ['too_long', `List should have at most ${plural(p.limit, 'item')} after validation`]],
+  ['enum', p => {
+    const allowed = (p.allowedValues as unknown[]).map(fmt)
+    return ['enum', `Input should be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${String(allowed.at(-1))}` : String(allowed[0])}`]
+  }],
+  ['format', p => {
+    if (p.format === 'date-time') return ['datetime_from_date_parsing', 'Input should be a valid datetime']
+    if (p.format === 'date') return ['date_from_datetime_parsing', 'Input should be a valid date']
+    return ['value_error', `Input should be a valid ${String(p.format)}`]
+  }],
+])
+
+/** A `type` error: pydantic's parsing error for a parameter sent as a string, else its type error. */
+function typeIssue (e: ErrorObject, loc: Array<string | number>, prefix: Array<string | number>): ValidationIssue {
+  // A parameter pydantic could not parse (scalars.ts): its error, the string as sent.
+  if (e.data instanceof Unparsed) {
+    const [type, msg] = PARSING[e.data.kind] as [string, string]
+    return { type, loc, msg, input: e.data.input }
+  }
+  const p = e.params as Record<string, unknown>
+  const t = Array.isArray(p.type) ? String(p.type[0]) : String(p.type)
+  // A parameter arrives as a string: Pydantic says it could not parse it.
+  const parsing = typeof e.data === 'string' && PARAMETER_PARTS.has(prefix[0]) ? PARSING[t] : undefined
+  const [type, msg] = parsing ?? typeNames[t] ?? ['type_error', `Input should be of type ${t}`]
+  return { type, loc, msg, input: e.data }
+}
+
 function issue (e: ErrorObject, prefix: Array<string | number>, original: { value: unknown } | undefined): ValidationIssue {
   const path = pointerToLoc(e.instancePath)
   const loc = [...prefix, ...path]
   // Pydantic reports the input as it was sent; Ajv's data has defaults and removals applied.
   if (original !== undefined) e = { ...e, data: at(original.value, path) }
   const p = e.params as Record<string, unknown>
+  const message = MESSAGES.get(e.keyword)
+  if (message !== undefined) {
+    const [type, msg] = message(p)
+    return { type, loc, msg, input: e.data }
+  }
   switch (e.keyword) {
     case RECURSION_KEYWORD:
       return { type: 'recursion_loop', loc, msg: 'Recursion error - cyclic reference detected', input: e.data }
@@ -82,50 +130,12 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
       // FastAPI reports a missing parameter with input null, a missing body field with the
       // object it is missing from.
       return { type: 'missing', loc: [...loc, String(p.missingProperty)], msg: 'Field required', input: PARAMETER_PARTS.has(prefix[0]) && e.instancePath === '' ? null : e.data ?? null }
-    case 'type': {
-      // A parameter pydantic could not parse (scalars.ts): its error, the string as sent.
-      if (e.data instanceof Unparsed) {
-        const [type, msg] = PARSING[e.data.kind] as [string, string]
-        return { type, loc, msg, input: e.data.input }
-      }
-      const t = Array.isArray(p.type) ? String(p.type[0]) : String(p.type)
-      // A parameter arrives as a string: Pydantic says it could not parse it.
-      const parsing = typeof e.data === 'string' && PARAMETER_PARTS.has(prefix[0]) ? PARSING[t] : undefined
-      const [type, msg] = parsing ?? typeNames[t] ?? ['type_error', `Input should be of type ${t}`]
-      return { type, loc, msg, input: e.data }
-    }
-    case 'minLength':
-      return { type: 'string_too_short', loc, msg: `String should have at least ${String(p.limit)} character${p.limit === 1 ? '' : 's'}`, input: e.data }
-    case 'maxLength':
-      return { type: 'string_too_long', loc, msg: `String should have at most ${String(p.limit)} character${p.limit === 1 ? '' : 's'}`, input: e.data }
-    case 'minimum':
-      return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${String(p.limit)}`, input: e.data }
-    case 'exclusiveMinimum':
-      return { type: 'greater_than', loc, msg: `Input should be greater than ${String(p.limit)}`, input: e.data }
-    case 'maximum':
-      return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${String(p.limit)}`, input: e.data }
-    case 'exclusiveMaximum':
-      return { type: 'less_than', loc, msg: `Input should be less than ${String(p.limit)}`, input: e.data }
-    case 'multipleOf':
-      return { type: 'multiple_of', loc, msg: `Input should be a multiple of ${String(p.multipleOf)}`, input: e.data }
-    case 'pattern':
-      return { type: 'string_pattern_mismatch', loc, msg: `String should match pattern '${String(p.pattern)}'`, input: e.data }
-    case 'minItems':
-      return { type: 'too_short', loc, msg: `List should have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'} after validation`, input: e.data }
-    case 'maxItems':
-      return { type: 'too_long', loc, msg: `List should have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'} after validation`, input: e.data }
-    case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).map(fmt)
-      return { type: 'enum', loc, msg: `Input should be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${String(allowed.at(-1))}` : String(allowed[0])}`, input: e.data }
-    }
+    case 'type':
+      return typeIssue(e, loc, prefix)
     case 'const':
       return { type: 'literal_error', loc, msg: `Input should be ${fmt(p.allowedValue)}`, input: e.data, ctx: { expected: fmt(p.allowedValue) } }
     case 'additionalProperties':
       return { type: 'extra_forbidden', loc: [...loc, String(p.additionalProperty)], msg: 'Extra inputs are not permitted', input: (e.data as Record<string, unknown>)[String(p.additionalProperty)] }
-    case 'format':
-      if (p.format === 'date-time') return { type: 'datetime_from_date_parsing', loc, msg: 'Input should be a valid datetime', input: e.data }
-      if (p.format === 'date') return { type: 'date_from_datetime_parsing', loc, msg: 'Input should be a valid date', input: e.data }
-      return { type: 'value_error', loc, msg: `Input should be a valid ${String(p.format)}`, input: e.data }
     default:
       return { type: 'value_error', loc, msg: `Value error, ${e.message ?? 'invalid'}`, input: e.data }
   }

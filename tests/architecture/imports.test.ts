@@ -3,28 +3,11 @@
  * no file over the limit. The second half shows that the check catches each kind of breach.
  */
 import t from 'tap'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { check, importsOf } from './check.js'
 import { MAX_LINES, rooms } from './rooms.js'
+import { sources } from './sources.js'
 
-const repo = fileURLToPath(new URL('../../', import.meta.url))
-
-function sources (dir: string): Map<string, string> {
-  const out = new Map<string, string>()
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.ts')) out.set(relative(repo, path).replace(/\\/g, '/'), readFileSync(path, 'utf8'))
-    }
-  }
-  walk(dir)
-  return out
-}
-
-const src = sources(join(repo, 'src'))
+const src = sources('src')
 
 t.test('src/ follows the rooms and their arrows', async t => {
   t.ok(src.size > 20, 'the sources were found')

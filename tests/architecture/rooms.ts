@@ -1,7 +1,8 @@
 /**
  * The rooms of src/ and the arrows between them: the single place the layering is written
  * down. `imports.test.ts` checks every import of src/ against this table (and that there is no
- * cycle and no file over 300 lines); docs/architecture.md explains it.
+ * cycle and no file over 300 lines), `functions.test.ts` that no function is over 60 lines;
+ * docs/architecture.md explains it.
  *
  * A room is a folder of src/ (`src/compile/…` is the room `compile`) or a file at the top of
  * src/ (`src/errors.ts` is the room `errors`). A room may always import its own files.
@@ -44,3 +45,6 @@ export const rooms: Readonly<Record<string, Room>> = {
 
 /** No file of src/ may be longer. */
 export const MAX_LINES = 300
+
+/** No function of src/ may be longer (from its first line to its closing brace, nested functions included). */
+export const MAX_FUNCTION_LINES = 60
