@@ -19,8 +19,23 @@ export function parseCookies (request: FastifyRequest): Record<string, string | 
   return parseCookie(header)
 }
 
+/**
+ * The request parts every `ctx` reads straight off Fastify's request, the handler's and a
+ * dependency's alike: defined once, on the prototype both inherit. The parts they read
+ * differently stay with each (`body`, `cookies`, `response`).
+ */
+export abstract class RequestParts {
+  /** Fastify's request: an escape hatch, and where the parts are read. */
+  abstract readonly request: FastifyRequest
+  /** Fastify's reply: an escape hatch. */
+  abstract readonly reply: FastifyReply
+  get params (): unknown { return this.request.params }
+  get query (): unknown { return this.request.query }
+  get headers (): unknown { return this.request.headers }
+}
+
 /** `ctx`: reads from the request, creates the temporal response on first use. */
-export class Context {
+export class Context extends RequestParts {
   deps: Record<string, unknown> = NO_DEPS
   /** Only on requests of routes with teardown dependencies (no field, no cost, elsewhere). */
   declare teardown?: TeardownStack
@@ -34,13 +49,11 @@ export class Context {
    *   or a dependency validates cookies
    */
   constructor (readonly request: FastifyRequest, readonly reply: FastifyReply, readonly cookieJar: Record<string, string | undefined> | undefined, status: number) {
+    super()
     this.#cookies = cookieJar
     this.#status = status
   }
 
-  get params (): unknown { return this.request.params }
-  get query (): unknown { return this.request.query }
-  get headers (): unknown { return this.request.headers }
   get body (): unknown { return this.request.body }
   get cookies (): Record<string, string | undefined> { return (this.#cookies ??= parseCookies(this.request)) }
   get response (): TemporalResponse { return (this.#response ??= new TemporalResponse(this.#status)) }

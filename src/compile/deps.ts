@@ -19,6 +19,7 @@ import type { ValidationIssue } from '../validation/issues.js'
 import type { Cookies } from './parts.js'
 import { admit, gatherIssues, hasParts, type Checking, type DependencyChecks } from './dep-checks.js'
 import { NonJsonBody } from './body.js'
+import { RequestParts } from './context.js'
 
 /** One step of a plan. */
 interface PlanNode {
@@ -141,9 +142,6 @@ export function mergePartSchemas (own: TSchema | undefined, part: 'params' | 'qu
 export interface SolveSource {
   readonly request: FastifyRequest
   readonly reply: FastifyReply
-  readonly params: unknown
-  readonly query: unknown
-  readonly headers: unknown
   readonly cookies: unknown
   readonly body: unknown
   readonly response: TemporalResponse
@@ -155,27 +153,31 @@ export interface SolveSource {
   issues: ValidationIssue[] | undefined
 }
 
-/** The context a dependency's resolve receives: the route's parts and its own deps. */
-class DependencyContext {
+/**
+ * The context a dependency's resolve receives: its own deps, and the route's request read as
+ * the handler's `ctx` reads it (params, query and headers from {@link RequestParts}). What it
+ * reads through the route's context rather than the request: the cookies (parsed once per
+ * request), the temporal response (one per request, whoever touches it) and the body, which
+ * is not validated yet (FastAPI validates the route's body after its dependencies) and is the
+ * bytes of a body that is not JSON.
+ */
+class DependencyContext extends RequestParts {
   readonly #source: SolveSource
   readonly deps: Record<string, unknown>
   constructor (source: SolveSource, deps: Record<string, unknown>) {
+    super()
     this.#source = source
     this.deps = deps
   }
 
-  get params (): unknown { return this.#source.params }
-  get query (): unknown { return this.#source.query }
-  get headers (): unknown { return this.#source.headers }
+  get request (): FastifyRequest { return this.#source.request }
+  get reply (): FastifyReply { return this.#source.reply }
   get cookies (): unknown { return this.#source.cookies }
+  get response (): TemporalResponse { return this.#source.response }
   get body (): unknown {
-    // Not validated yet: FastAPI validates the route's body after its dependencies.
     const body = this.#source.body
     return body instanceof NonJsonBody ? body.bytes : body
   }
-  get response (): TemporalResponse { return this.#source.response }
-  get request (): FastifyRequest { return this.#source.request }
-  get reply (): FastifyReply { return this.#source.reply }
 }
 
 const NO_DEPS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>

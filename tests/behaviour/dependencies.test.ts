@@ -108,6 +108,45 @@ t.test('a dependency reads the request parts and its own deps', async t => {
   t.strictSame(coerced.json(), { skip: 5, limit: 20 }, 'numbers, coerced from the query string')
 })
 
+t.test("a dependency's ctx reads the handler's request: the same parts, cookies and temporal response; the body before validation", async t => {
+  const app = await newApp(t)
+  let seen: Record<string, unknown> = {}
+  let sent: Record<string, unknown> = {}
+  const probe = dependency({
+    resolve: ctx => {
+      seen = { params: ctx.params, query: ctx.query, headers: ctx.headers, cookies: ctx.cookies, body: ctx.body, response: ctx.response, request: ctx.request, reply: ctx.reply, deps: ctx.deps, keys: Object.keys(ctx) }
+      // Copies as read now: the route's validation coerces the parameters and fills in the body afterwards.
+      sent = { params: { ...ctx.params }, body: { ...(ctx.body as object) } }
+      ctx.response.headers.set('x-from-dependency', 'yes')
+      return 'probed'
+    },
+  })
+  await app.register(route({
+    method: 'POST', url: '/things/:id', params: Type.Object({ id: Type.Integer() }),
+    body: Type.Object({ name: Type.String(), size: Type.Integer({ default: 3 }) }), deps: { probe },
+    handler: ctx => {
+      t.equal(ctx.request, seen.request, 'the same request')
+      t.equal(ctx.reply, seen.reply, 'the same reply')
+      t.equal(ctx.response, seen.response, 'one temporal response')
+      t.equal(ctx.cookies, seen.cookies, 'cookies parsed once')
+      t.equal(ctx.headers, seen.headers)
+      t.equal(ctx.query, seen.query)
+      return { params: ctx.params, body: ctx.body, deps: ctx.deps }
+    },
+  }))
+  const res = await app.inject({ method: 'POST', url: '/things/7?x=1', headers: { cookie: 'a=b' }, payload: { name: 'box' } })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['x-from-dependency'], 'yes')
+  t.strictSame(res.json(), { params: { id: 7 }, body: { name: 'box', size: 3 }, deps: { probe: 'probed' } })
+  t.strictSame(sent.params, { id: '7' }, 'the parameters as sent: the route validates them after its dependencies')
+  t.strictSame(sent.body, { name: 'box' }, 'the body as sent')
+  t.same(seen.query, { x: '1' })
+  t.same(seen.cookies, { a: 'b' })
+  t.equal((seen.headers as Record<string, unknown>)['cookie'], 'a=b')
+  t.strictSame(seen.deps, {})
+  t.strictSame(seen.keys, ['deps'], 'deps is its one own property; the parts are read on demand')
+})
+
 // ---------------------------------------------------------------------------------------------
 // Request-part schemas of dependencies: validated and documented
 // ---------------------------------------------------------------------------------------------
