@@ -131,11 +131,12 @@ async function registerSwagger (fastify: FastifyInstance, options: OpenApiOption
   return false
 }
 
-/** The document's route: serialized once, on its first request. */
+/** The document's route: serialized once, on its first request, and sent as those bytes. */
 function serveDocument (fastify: FastifyInstance, specPath: string, protect: onRequestAsyncHookHandler | undefined, documentOf: () => Record<string, unknown>, own: symbol): void {
-  // The document as JSON text, or the error that building it threw (kept: building is
-  // deterministic, and a failing build must not be redone on every request).
-  let cached: string | { failed: unknown } | undefined
+  // The document as UTF-8 bytes (encoded once, not on every request), or the error that
+  // building it threw (kept: building is deterministic, and a failing build must not be redone
+  // on every request).
+  let cached: Buffer | { failed: unknown } | undefined
   fastify.route({
     method: 'GET',
     url: specPath,
@@ -146,18 +147,18 @@ function serveDocument (fastify: FastifyInstance, specPath: string, protect: onR
     handler: async (request, reply) => {
       if (cached === undefined) {
         try {
-          cached = JSON.stringify(documentOf())
+          cached = Buffer.from(JSON.stringify(documentOf()))
         } catch (err) {
           cached = { failed: err }
         }
       }
-      if (typeof cached !== 'string') {
+      if (!Buffer.isBuffer(cached)) {
         // Only what an app's own swagger hooks or plain routes bring can fail here:
         // routecraft's declarations were checked when declared. Logged, never echoed.
         request.log.error({ err: cached.failed }, 'routecraft: the OpenAPI document could not be built')
         return reply.code(500).header('content-type', 'application/json').send(INTERNAL_ERROR_BODY)
       }
-      return reply.header('content-type', 'application/json').send(cached)
+      return reply.header('content-type', 'application/json; charset=utf-8').send(cached)
     },
   })
 }

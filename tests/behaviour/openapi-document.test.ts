@@ -354,6 +354,19 @@ t.test('the document is served as JSON and is the same on every call', async t =
   t.equal(a.body, b.body)
 })
 
+t.test('the document is sent as UTF-8 bytes, with its charset and exact length', async t => {
+  const app = await appWith(t)
+  await app.register(route({ method: 'GET', url: '/items/', summary: 'Grüße, 商品 and 🍕', handler: read_items }))
+  await app.ready()
+  for (let i = 0; i < 2; i++) {
+    const res = await app.inject('/openapi.json')
+    t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
+    t.equal(Number(res.headers['content-length']), res.rawPayload.length)
+    t.equal(res.rawPayload.length, Buffer.byteLength(res.body))
+    t.equal((res.json() as { paths: Record<string, Record<string, { summary: string }>> }).paths['/items/']?.get?.summary, 'Grüße, 商品 and 🍕')
+  }
+})
+
 // ---------------------------------------------------------------------------------------------
 // Every seed port of the page is valid OpenAPI 3.1
 // ---------------------------------------------------------------------------------------------
