@@ -5,6 +5,9 @@
  * finding its references, documenting its `$id`s), so that they need not walk it again.
  */
 
+/** TypeBox's Kind, the global symbol every TypeBox schema carries (read without loading TypeBox). */
+export const TYPEBOX_KIND: unique symbol = Symbol.for('TypeBox.Kind') as never
+
 /** Keywords whose value is data (copied as it is), never a schema to walk into. */
 export const LITERAL_KEYWORDS: ReadonlySet<string> = new Set(['default', 'examples', 'const', 'enum'])
 

@@ -17,7 +17,7 @@ import type { TemporalResponse } from '../responses/temporal.js'
 import { enterGenerator, type TeardownStack } from './teardown.js'
 import type { ValidationIssue } from '../validation/issues.js'
 import type { Cookies } from './parts.js'
-import { admit, gatherIssues, hasParts, type Checking, type DependencyChecks } from './dep-checks.js'
+import { admit, gatherIssues, type Checking, type DependencyChecks } from './dep-checks.js'
 import { NonJsonBody } from './body.js'
 import { RequestParts } from './context.js'
 

@@ -14,7 +14,8 @@
  * schema is refused, since it could answer differently later.
  */
 import { RoutecraftError, routecraftError } from '../errors.js'
-import { COMPOSING_KEYWORDS, keywordProblem, LITERAL_KEYWORDS, recordSchemaFacts } from '../common/schemas.js'
+import { COMPOSING_KEYWORDS, keywordProblem, LITERAL_KEYWORDS, recordSchemaFacts, TYPEBOX_KIND as Kind } from '../common/schemas.js'
+import { defineOwn } from '../common/objects.js'
 
 /** The caps of a declared document value (one `openapiExtra`, one schema, one option). */
 export const DOCUMENT_LIMITS = Object.freeze({
@@ -24,8 +25,6 @@ export const DOCUMENT_LIMITS = Object.freeze({
   values: 100_000,
 })
 
-// TypeBox's Kind (a global symbol), without loading TypeBox for it.
-const Kind = Symbol.for('TypeBox.Kind')
 
 interface Walk {
   /** Names the value in messages: `route GET /items: openapiExtra` (made only for a message). */
@@ -174,7 +173,7 @@ function copy (walk: Walk, value: unknown, depth: number): unknown {
       walk.keys.push(key)
       walk.reading = 'reading the property'
       const item = copy(walk, rec[key], depth + 1)
-      if (item !== undefined) Object.defineProperty(target, key, { value: item, enumerable: true, writable: true, configurable: true })
+      if (item !== undefined) defineOwn(target, key, item)
       walk.keys.pop()
     }
     out = target

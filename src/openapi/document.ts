@@ -15,11 +15,9 @@ import { cleanDescription } from './docstring.js'
 import type { RegistryEntry } from '../declare/types.js'
 import { hasNoBody } from '../common/http.js'
 import { defineOwn } from '../common/objects.js'
+import { TYPEBOX_KIND as Kind } from '../common/schemas.js'
 
 type Json = Record<string, unknown>
-
-// TypeBox's Kind (a global symbol), without loading TypeBox for it.
-const Kind = Symbol.for('TypeBox.Kind')
 
 export { operationIdOf, operationName, type OperationIdStrategy } from './ids.js'
 
@@ -224,6 +222,6 @@ export function withoutOperations (base: Json, entries: readonly RegistryEntry[]
 
 function sortKeys (obj: Json): Json {
   const out: Json = {}
-  for (const key of Object.keys(obj).sort()) Object.defineProperty(out, key, { value: obj[key], enumerable: true, writable: true, configurable: true })
+  for (const key of Object.keys(obj).sort()) defineOwn(out, key, obj[key])
   return out
 }

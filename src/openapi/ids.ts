@@ -7,7 +7,7 @@
 import { routecraftError } from '../errors.js'
 import { describeOperation, findDuplicateOperationIds, generateUniqueId, nameFromRoute, type OperationRef } from './operation-id.js'
 import { SchemaComponents } from './schema.js'
-import { LITERAL_KEYWORDS, schemaFacts } from '../common/schemas.js'
+import { LITERAL_KEYWORDS, schemaFacts, TYPEBOX_KIND as Kind } from '../common/schemas.js'
 import type { OperationIdFunction, RegistryEntry } from '../declare/types.js'
 
 /** The operationId strategy of a document. */
@@ -65,8 +65,6 @@ export function checkOperationIds (entries: readonly RegistryEntry[], strategy: 
   }
   return out
 }
-
-const Kind = Symbol.for('TypeBox.Kind')
 
 /**
  * Throws when two different schemas of the documented entries use one `$id` (the document

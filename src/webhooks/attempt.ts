@@ -7,6 +7,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Duplex } from 'node:stream'
 import type { DeliveryJob, WebhookRequest, WebhookTransport } from './job.js'
 import { signWithKeys } from './sign.js'
+import { isStatus } from '../common/http.js'
 import { publicOnlyLookup, TargetRefusedError } from './ssrf.js'
 import type { ResolveAll } from './ssrf.js'
 
@@ -60,7 +61,7 @@ function signedHeaders (job: DeliveryJob, body: Buffer, keys: Buffer[]): Record<
 function transportAnswer (answer: unknown): Attempt {
   try {
     const { status, headers } = answer as { status: unknown; headers?: Record<string, unknown> }
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) return { error: 'invalid transport answer', retryable: false }
+    if (!isStatus(status)) return { error: 'invalid transport answer', retryable: false }
     const retryAfter: unknown = headers?.['retry-after']
     return { status, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined }
   } catch {
