@@ -29,20 +29,29 @@ import { makeHandler, type RouteHandler, type Serializer, type Validators } from
 import { replaceHandler } from './swap.js'
 import type { Operation, RegistryEntry, RoutePlugin } from '../declare/types.js'
 
-function autoParams (pathParams: readonly string[]): TSchema | undefined {
-  if (pathParams.length === 0) return undefined
-  const properties: Record<string, unknown> = {}
-  for (const name of pathParams) properties[name] = { type: 'string' }
-  const schema = { type: 'object', properties, required: [...pathParams] }
-  // Built here, of typed properties only: nothing for the later steps to walk.
-  recordSchemaFacts(schema, PLAIN_SCHEMA)
-  return schema as unknown as TSchema
+// The path-parameter schema of a route that declares none: made once per Operation, so that
+// the document and every compilation share one object (and Ajv's cache, which goes by object).
+const autoParamsOf = new WeakMap<Operation, TSchema>()
+
+/** The route's own path-parameter schema: the declared one, or strings for the URL's parameters. */
+function ownParams (op: Operation): TSchema | undefined {
+  if (op.params !== undefined || op.pathParams.length === 0) return op.params
+  let schema = autoParamsOf.get(op)
+  if (schema === undefined) {
+    const properties: Record<string, unknown> = {}
+    for (const name of op.pathParams) properties[name] = { type: 'string' }
+    const built = { type: 'object', properties, required: [...op.pathParams] }
+    // Built here, of typed properties only: nothing for the later steps to walk.
+    recordSchemaFacts(built, PLAIN_SCHEMA)
+    autoParamsOf.set(op, schema = built as unknown as TSchema)
+  }
+  return schema
 }
 
 /** The inputs a route validates and documents: its own schemas merged with its dependencies'. */
 export function routeInputs (op: Operation, plan: DependencyPlan | undefined): RegistryEntry['inputs'] {
   const out: { params?: TSchema; query?: TSchema; headers?: TSchema; cookies?: TSchema } = {}
-  const params = mergePartSchemas(op.params ?? autoParams(op.pathParams), 'params', plan)
+  const params = mergePartSchemas(ownParams(op), 'params', plan)
   const query = mergePartSchemas(op.query, 'query', plan)
   const headers = mergePartSchemas(op.headers, 'headers', plan)
   const cookies = mergePartSchemas(op.cookies, 'cookies', plan)
@@ -71,7 +80,7 @@ function compileSerializers (op: Operation): Serializers {
 /** The route's own parts (each dependency validates its own while being solved) and body. */
 function compileValidators (op: Operation, plan: DependencyPlan | undefined): Validators {
   return {
-    steps: partSteps({ params: op.params ?? autoParams(op.pathParams), query: op.query, headers: op.headers, cookies: op.cookies }),
+    steps: partSteps({ params: ownParams(op), query: op.query, headers: op.headers, cookies: op.cookies }),
     cookies: op.cookies !== undefined || plan?.cookies === true,
     body: op.body === undefined ? undefined : compileBodyValidator(op.body),
     dependencies: plan === undefined ? undefined : compileDependencyChecks(plan.nodes),

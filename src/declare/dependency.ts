@@ -23,6 +23,11 @@ export function isGeneratorFunction (fn: unknown): boolean {
   return (fn as object) instanceof GeneratorFunction || (fn as object) instanceof AsyncGeneratorFunction
 }
 
+/** Whether `fn` is an `async function*` (a resolve with teardown whose steps may wait). */
+export function isAsyncGeneratorFunction (fn: unknown): boolean {
+  return (fn as object) instanceof AsyncGeneratorFunction
+}
+
 /** Whether `value` is a dependency. */
 export function isDependency (value: unknown): value is Dependency<unknown> {
   return typeof value === 'object' && value !== null && kDependency in value

@@ -14,7 +14,7 @@ import { routecraftError } from '../errors.js'
 import { guardDeclaration, snapshotJson } from '../declare/json.js'
 import { isRecord, keySet, unknownKey } from '../common/objects.js'
 import { HTTP_TOKEN } from '../common/http.js'
-import { createDependency, isGeneratorFunction } from '../declare/dependency.js'
+import { createDependency, isAsyncGeneratorFunction, isGeneratorFunction } from '../declare/dependency.js'
 import type { Dependency, DependencyContext, DependencyValue, SecurityRequirement } from '../declare/types.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -206,10 +206,13 @@ export function securityScheme<T> (decl: SecuritySchemeDeclaration<T>): Dependen
     const read = readerFor(scheme)
     const security: SecurityRequirement = Object.freeze({ schemeName: decl.schemeName, scheme, scopes: Object.freeze([...scopes]) })
     // A resolve written as an (async) generator has teardown, as a dependency's does: the
-    // wrapper is one too, and delegates the yield, the handler's error and the rest.
-    const wrapped = isGeneratorFunction(resolve)
+    // wrapper is one of the same kind (a plain `function*` stays synchronous), and delegates
+    // the yield, the handler's error and the rest.
+    const wrapped = isAsyncGeneratorFunction(resolve)
       ? async function * (ctx: SecurityContext) { return yield * (resolve(read(ctx), ctx) as unknown as AsyncGenerator<T>) }
-      : (ctx: SecurityContext) => resolve(read(ctx), ctx)
+      : isGeneratorFunction(resolve)
+        ? function * (ctx: SecurityContext) { return yield * (resolve(read(ctx), ctx) as unknown as Generator<T>) }
+        : (ctx: SecurityContext) => resolve(read(ctx), ctx)
     return createDependency<T>({ name: decl.schemeName, resolve: wrapped } as never, security) as Dependency<DependencyValue<T>>
   })
 }

@@ -9,6 +9,7 @@ import { PassThrough, Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { dependencies, dependency, HttpError, openapi, route } from '../../src/index.js'
+import { kDependency } from '../../src/symbols.js'
 
 type Teardown = { teardown: (fn: () => unknown) => void }
 
@@ -341,6 +342,11 @@ t.test('a security scheme whose resolve is a generator has teardown too (sync an
     const guard = kind === 'async'
       ? securityScheme({ schemeName: 'GenAsync', scheme, resolve: async function * (authorization) { return yield * body(authorization) } })
       : securityScheme({ schemeName: 'GenSync', scheme, resolve: body })
+    // The scheme's dependency resolves with a generator of the same kind: a `function*` stays
+    // synchronous (no promise per request), an `async function*` is asynchronous.
+    const record = (guard as unknown as Record<symbol, { resolve: (ctx: unknown) => unknown }>)[kDependency]
+    const generator = record?.resolve({ headers: { authorization: 'Bearer x' } }) as Generator | AsyncGenerator
+    t.equal(Symbol.asyncIterator in generator, kind === 'async', `${kind}: the resolve is a ${kind} generator`)
     const app = appWithLog(t, events)
     await app.register(route({ method: 'GET', url: '/ok', deps: { g: guard }, handler: ({ deps }) => ({ value: deps.g.toUpperCase() }) }))
     await app.register(route({ method: 'GET', url: '/fail', deps: { g: guard }, handler: () => { throw new HttpError(409, 'conflict') } }))
