@@ -6,6 +6,7 @@ import { bounded, echoBudget, ISSUE_LIMITS, tooManyIssues } from './limits.js'
 import { placeUnions } from './unions.js'
 import { fieldOrder } from './field-order.js'
 import { Unparsed } from './scalars.js'
+import { orList, pyRepr } from './python.js'
 
 /**
  * One validation problem, in FastAPI's shape (`loc` relative to the value).
@@ -46,10 +47,6 @@ function pointerToLoc (pointer: string): Array<string | number> {
   })
 }
 
-function fmt (v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v)
-}
-
 const PARAMETER_PARTS = new Set<unknown>(['path', 'query', 'header', 'cookie'])
 
 const PARSING: Record<string, [string, string]> = {
@@ -87,8 +84,7 @@ const MESSAGES = new Map<string, (p: Record<string, unknown>) => readonly [strin
   ['minItems', p => ['too_short', `List should have at least ${plural(p.limit, 'item')} after validation`]],
   ['maxItems', p => ['too_long', `List should have at most ${plural(p.limit, 'item')} after validation`]],
   ['enum', p => {
-    const allowed = (p.allowedValues as unknown[]).map(fmt)
-    return ['enum', `Input should be ${allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${String(allowed.at(-1))}` : String(allowed[0])}`]
+    return ['enum', `Input should be ${orList((p.allowedValues as unknown[]).map(pyRepr))}`]
   }],
   ['format', p => {
     if (p.format === 'date-time') return ['datetime_from_date_parsing', 'Input should be a valid datetime']
@@ -133,7 +129,7 @@ function issue (e: ErrorObject, prefix: Array<string | number>, original: { valu
     case 'type':
       return typeIssue(e, loc, prefix)
     case 'const':
-      return { type: 'literal_error', loc, msg: `Input should be ${fmt(p.allowedValue)}`, input: e.data, ctx: { expected: fmt(p.allowedValue) } }
+      return { type: 'literal_error', loc, msg: `Input should be ${pyRepr(p.allowedValue)}`, input: e.data, ctx: { expected: pyRepr(p.allowedValue) } }
     case 'additionalProperties':
       return { type: 'extra_forbidden', loc: [...loc, String(p.additionalProperty)], msg: 'Extra inputs are not permitted', input: (e.data as Record<string, unknown>)[String(p.additionalProperty)] }
     default:

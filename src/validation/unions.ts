@@ -16,6 +16,7 @@ import type { ErrorObject } from 'ajv'
 import { isRecord as isObject } from '../common/objects.js'
 import { kRefTarget } from './refs.js'
 import { PathIndex } from './paths.js'
+import { orList, pyRepr, pyStr } from './python.js'
 
 type Json = Record<string, unknown>
 
@@ -23,22 +24,6 @@ type Json = Record<string, unknown>
 // ---------------------------------------------------------------------------------------------
 // Unions
 // ---------------------------------------------------------------------------------------------
-
-/** Python's `str()` of a JSON value, as pydantic prints a tag. */
-function pyStr (v: unknown): string {
-  if (v === null) return 'None'
-  if (v === true) return 'True'
-  if (v === false) return 'False'
-  if (typeof v === 'string') return v
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`
-  return String(v)
-}
-
-/** Python's `repr()` of a JSON value. */
-function pyRepr (v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : pyStr(v)
-}
 
 /** The values a member accepts for the discriminator property (its `Literal`s). */
 function tagsOf (member: unknown, property: string): unknown[] {
@@ -115,7 +100,7 @@ function decide (union: ErrorObject, data: unknown): UnionDecision {
   // Literal['a', 'b'] (a union of constants) is one literal check in pydantic: one error.
   if (members.length > 1 && members.every(m => isObject(m) && 'const' in m)) {
     const expected = members.map(m => pyRepr((m as Json).const))
-    const text = `${expected.slice(0, -1).join(', ')} or ${String(expected.at(-1))}`
+    const text = orList(expected)
     return { own: { type: 'literal_error', msg: `Input should be ${text}`, ctx: { expected: text } }, labels: members.map(() => undefined) }
   }
   // `X | None` is pydantic's nullable: X's errors without a label, nothing for None.
