@@ -11,6 +11,7 @@ import { routecraftError } from '../errors.js'
 import type { DeliveryJob, SendOutcome, WebhookDispatcher } from '../webhooks/index.js'
 import { integrityKeys, seal } from './integrity.js'
 import type { QueuedDelivery } from './integrity.js'
+import { within } from './within.js'
 
 /** The queue both sides use unless told otherwise. */
 export const defaultQueueName = 'routecraft-webhooks'
@@ -110,12 +111,8 @@ function queued (webhookId: string, enqueuedAt: number, last: SendOutcome | unde
   return outcome
 }
 
-/** The promise, or a rejection after `ms`; a late rejection of the promise is handled by the race. */
-function within<T> (promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms (${what})`)), ms) })
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
-}
+/** The message of a Redis call that did not answer in time. */
+const redisLate = (ms: number, what: string): string => `no answer from Redis within ${ms} ms (${what})`
 
 function checkOptions (options: QueueDispatcherOptions): void {
   const { waitMs = 0, enqueueTimeoutMs = 5000, queueName = defaultQueueName } = options ?? {}
@@ -171,17 +168,17 @@ export function queueDispatcher (options: QueueDispatcherOptions): QueueDispatch
     const adding = queue.add(job.event, { delivery: job, seal: seal(keys, job) }, { ...jobOptions, jobId: jobIdOf(webhookId) })
     let added: Job<QueuedDelivery, SendOutcome>
     try {
-      added = await within(adding, enqueueTimeoutMs, 'storing the job')
+      added = await within(adding, enqueueTimeoutMs, redisLate(enqueueTimeoutMs, 'storing the job'))
     } catch (err) {
       return failed(`queue unavailable: ${(err as Error).message}`)
     }
     if (events === undefined) return queued(webhookId, added.timestamp, undefined)
     const finished = added.waitUntilFinished(events, waitMs)
     try {
-      return await within(finished, waitMs + enqueueTimeoutMs, 'waiting for the outcome')
+      return await within(finished, waitMs + enqueueTimeoutMs, redisLate(waitMs + enqueueTimeoutMs, 'waiting for the outcome'))
     } catch {
       // Failed for good, or not finished in time: what the queue keeps says which.
-      const kept = await within(outcome(webhookId), enqueueTimeoutMs, 'reading the outcome').catch(() => undefined)
+      const kept = await within(outcome(webhookId), enqueueTimeoutMs, redisLate(enqueueTimeoutMs, 'reading the outcome')).catch(() => undefined)
       return kept ?? queued(webhookId, added.timestamp, undefined)
     }
   }

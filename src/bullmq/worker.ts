@@ -10,6 +10,8 @@ import type { ConnectionOptions, Job } from 'bullmq'
 import { routecraftError } from '../errors.js'
 import { attemptDelivery, isRetryable } from '../webhooks/index.js'
 import { MAX_TIMER_MS } from '../webhooks/retry.js'
+import { detailOf } from '../webhooks/job.js'
+import { within } from './within.js'
 import type { DeliveryJob, SendOutcome } from '../webhooks/index.js'
 import { defaultQueueName, ignoreError } from './dispatcher.js'
 import { integrityKeys, sealMatches } from './integrity.js'
@@ -105,27 +107,12 @@ function checkOptions (options: DeliveryWorkerOptions): Policy {
   return { attempts, minDelayMs, maxDelayMs }
 }
 
-/** What a thrown value says, whatever it is (a Proxy, a symbol, a throwing getter). */
-function detailOf (err: unknown): string {
-  try {
-    return String(err instanceof Error ? err.message : err)
-  } catch {
-    return 'an error that cannot be described'
-  }
-}
-
 /**
  * The app's secret lookup, with the attempt's deadline: a lookup that never settles is retried
  * later instead of holding the job (and a slot of the worker) forever.
  */
-async function lookupSecret (lookup: DeliveryWorkerOptions['secret'], delivery: DeliveryJob, timeoutMs: number): Promise<string | readonly string[]> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs) })
-  try {
-    return await Promise.race([(async () => await lookup(delivery))(), deadline])
-  } finally {
-    clearTimeout(timer)
-  }
+function lookupSecret (lookup: DeliveryWorkerOptions['secret'], delivery: DeliveryJob, timeoutMs: number): Promise<string | readonly string[]> {
+  return within((async () => await lookup(delivery))(), timeoutMs, `no answer within ${timeoutMs} ms`)
 }
 
 function attemptsSoFar (progress: unknown): number {
