@@ -141,18 +141,6 @@ function makeEntry (op: Operation, plan: DependencyPlan | undefined, validators:
   const defaultStatus = op.status
   const ContextClass = op.rawBody ? RawBodyContext : Context
   const dependencies = validators.dependencies
-  const teardown = plan?.teardown === true
-
-  /** Dependencies with teardown: the request's stack records errors and unwinds after the response. */
-  function solveWithTeardown (plan: DependencyPlan, ctx: Context, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
-    const stack = ctx.teardown = openTeardown(request, reply)
-    return guarded(stack, () => {
-      const deps = solveDependencies(plan, ctx, dependencies)
-      if (deps instanceof Promise) return deps.then(value => { ctx.deps = value; return validateAndRun(ctx, request, reply) })
-      ctx.deps = deps
-      return validateAndRun(ctx, request, reply)
-    })
-  }
 
   return function routecraftHandler (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<unknown> | undefined {
     // A path parameter never matches an empty segment (FastAPI/Starlette: 404).
@@ -162,20 +150,36 @@ function makeEntry (op: Operation, plan: DependencyPlan | undefined, validators:
         return undefined
       }
     }
-    // Validation coerces cookies in place: a copy, never the object Fastify's cookie plugin keeps.
-    const cookies = validators.cookies ? { ...parseCookies(request) } : undefined
-    const ctx = new ContextClass(request, reply, cookies, defaultStatus)
-    if (plan !== undefined) {
-      if (teardown) return solveWithTeardown(plan, ctx, request, reply)
-      const deps = solveDependencies(plan, ctx, dependencies)
-      if (deps instanceof Promise) {
-        return deps.then(value => {
-          ctx.deps = value
-          return validateAndRun(ctx, request, reply)
-        })
-      }
-      ctx.deps = deps
-    }
-    return validateAndRun(ctx, request, reply)
+    const ctx = new ContextClass(request, reply, cookieJar(validators.cookies, request), defaultStatus)
+    if (plan === undefined) return validateAndRun(ctx, request, reply)
+    return solveThen(plan, dependencies, ctx, request, reply, validateAndRun)
   }
+}
+
+/** Validation coerces cookies in place: a copy when anything validates them, never the object Fastify's cookie plugin keeps. */
+export function cookieJar (needed: boolean, request: FastifyRequest): Record<string, string | undefined> | undefined {
+  return needed ? { ...parseCookies(request) } : undefined
+}
+
+/**
+ * Solves `plan` for one request, sets `ctx.deps`, then continues with `next`: synchronously
+ * while every resolve is, from the first promise on asynchronously. Dependencies with teardown
+ * get the request's stack, which records errors and unwinds after the response. The route's
+ * handler and openapi()'s `protect` hook both solve through here.
+ */
+export function solveThen<R> (plan: DependencyPlan, checks: DependencyChecks | undefined, ctx: Context, request: FastifyRequest, reply: FastifyReply, next: (ctx: Context, request: FastifyRequest, reply: FastifyReply) => R): R | Promise<R> {
+  if (!plan.teardown) return continueWith(solveDependencies(plan, ctx, checks), ctx, request, reply, next)
+  const stack = ctx.teardown = openTeardown(request, reply)
+  return guarded(stack, () => continueWith(solveDependencies(plan, ctx, checks), ctx, request, reply, next))
+}
+
+function continueWith<R> (deps: Record<string, unknown> | Promise<Record<string, unknown>>, ctx: Context, request: FastifyRequest, reply: FastifyReply, next: (ctx: Context, request: FastifyRequest, reply: FastifyReply) => R): R | Promise<R> {
+  if (deps instanceof Promise) {
+    return deps.then(value => {
+      ctx.deps = value
+      return next(ctx, request, reply)
+    })
+  }
+  ctx.deps = deps
+  return next(ctx, request, reply)
 }

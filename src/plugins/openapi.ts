@@ -18,11 +18,11 @@ import { HttpError, RequestValidationError } from '../responses/http-error.js'
 import { kOperation } from '../symbols.js'
 import { checkOperationIds, checkSchemaIds, type OperationIds } from '../openapi/ids.js'
 import { registryFor } from '../compile/registry.js'
-import { planDependencies, solveDependencies } from '../compile/deps.js'
-import { Context, parseCookies } from '../compile/context.js'
+import { planDependencies } from '../compile/deps.js'
+import { Context } from '../compile/context.js'
 import { compileDependencyChecks, type DependencyChecks } from '../compile/dep-checks.js'
 import { routecraftErrorHandler } from '../compile/error-handler.js'
-import { guarded, openTeardown } from '../compile/teardown.js'
+import { cookieJar, solveThen } from '../compile/handler.js'
 import type { Dependency } from '../declare/types.js'
 
 export type { OpenApiOptions, SwaggerPassThrough, SwaggerUiPassThrough } from './openapi-options.js'
@@ -36,14 +36,10 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
   let checks: DependencyChecks | undefined | null = null
   return async function routecraftProtect (request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (checks === null) checks = compileDependencyChecks(plan.nodes)
-    const ctx = new Context(request, reply, plan.cookies ? { ...parseCookies(request) } : undefined, 200)
-    // A protect dependency with teardown is torn down after the docs' response.
-    if (plan.teardown) ctx.teardown = openTeardown(request, reply)
+    const ctx = new Context(request, reply, cookieJar(plan.cookies, request), 200)
     try {
-      const solve = (): unknown => solveDependencies(plan, ctx, checks ?? undefined)
-      await (ctx.teardown === undefined ? solve() : guarded(ctx.teardown, solve))
-      // A protect dependency whose own parts are invalid did not run: the docs are not served.
-      if (ctx.issues !== undefined) throw new RequestValidationError(ctx.issues)
+      // A protect dependency with teardown is torn down after the docs' response.
+      await solveThen(plan, checks, ctx, request, reply, refuseInvalid)
     } catch (err) {
       // Hooks of swagger-ui's routes answer through the app's error handler, which knows
       // nothing of HttpError; answer here so WWW-Authenticate and the detail survive.
@@ -51,6 +47,11 @@ function protectHook (dep: Dependency<unknown>): onRequestAsyncHookHandler {
       return reply as unknown as undefined
     }
   }
+}
+
+/** A protect dependency whose own parts are invalid did not run: the docs are not served. */
+function refuseInvalid (ctx: Context): void {
+  if (ctx.issues !== undefined) throw new RequestValidationError(ctx.issues)
 }
 
 /**
